@@ -1,0 +1,248 @@
+"""Control-flow analysis of a graph execution layer, shared by the interpreter,
+the checkers and the pseudocode view.
+
+Built defensively: documents under check may have dangling edges, duplicate ids,
+several successors or cycles, and analysis must still finish in linear-ish time.
+Nothing here recurses on document structure.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from anrf_lsp.format.model import ExecNode, ExecutionLayer
+
+from .ops import CONTROL_EDGE_TYPES, LOOP_OPS
+
+
+@dataclass(slots=True)
+class Function:
+    entry: str  # function_def node id
+    name: str
+    params: list[str]  # parameter node ids, in order
+    statements: list[str] = field(default_factory=list)  # control-reachable nodes, discovery order
+
+
+@dataclass(slots=True)
+class ExecGraph:
+    nodes: dict[str, ExecNode]  # first occurrence of each id wins
+    index: dict[str, int]  # node id -> index in execution.nodes
+    succ: dict[str, dict[str, list[str]]]  # node -> edge type -> targets (existing nodes only)
+    functions: dict[str, Function]  # by name; first definition wins
+    entries: list[Function]  # every function_def, in document order
+    owner: dict[str, str]  # statement -> entry (function_def id) that reaches it first
+    loop_ends: dict[str, list[str]]  # loop node -> end_loop nodes that close it
+    end_owner: dict[str, str]  # end_loop -> loop it closes
+    enclosing: dict[str, str]  # statement -> innermost enclosing loop
+
+    def next(self, node_id: str, edge_type: str = "control_flow") -> str | None:
+        targets = self.succ.get(node_id, {}).get(edge_type)
+        return targets[0] if targets else None
+
+    @property
+    def statements(self) -> set[str]:
+        return set(self.owner)
+
+    def loop_exit(self, loop_id: str) -> str | None:
+        """Where control goes when a loop is done: its end_loop's control_flow
+        successor (not counting an explicit back edge to the loop), else the
+        loop's own control_flow successor."""
+        for end in self.loop_ends.get(loop_id, ()):
+            for target in self.succ.get(end, {}).get("control_flow", ()):
+                if target != loop_id:
+                    return target
+        return self.next(loop_id)
+
+    def loop_depth(self, node_id: str) -> int:
+        depth, seen = 0, set()
+        current = self.enclosing.get(node_id)
+        while current is not None and current not in seen:
+            seen.add(current)
+            depth += 1
+            current = self.enclosing.get(current)
+        return depth
+
+    def function_of(self, node_id: str) -> Function | None:
+        entry = self.owner.get(node_id)
+        if entry is None:
+            return None
+        for fn in self.entries:
+            if fn.entry == entry:
+                return fn
+        return None
+
+
+def control_successors(graph: ExecGraph, node_id: str) -> list[str]:
+    out: list[str] = []
+    for etype in CONTROL_EDGE_TYPES:
+        out.extend(graph.succ.get(node_id, {}).get(etype, ()))
+    return out
+
+
+def build_graph(layer: ExecutionLayer) -> ExecGraph:
+    nodes: dict[str, ExecNode] = {}
+    index: dict[str, int] = {}
+    for i, node in enumerate(layer.nodes):
+        if node.node_id not in nodes:
+            nodes[node.node_id] = node
+            index[node.node_id] = i
+    succ: dict[str, dict[str, list[str]]] = {}
+    for edge in layer.edges:
+        if edge.edge_type in CONTROL_EDGE_TYPES and edge.source_id in nodes and edge.target_id in nodes:
+            succ.setdefault(edge.source_id, {}).setdefault(edge.edge_type, []).append(edge.target_id)
+
+    graph = ExecGraph(nodes, index, succ, {}, [], {}, {}, {}, {})
+    for node in nodes.values():
+        if node.operation == "function_def":
+            name = str(node.properties.get("name", "") or node.node_id)
+            params = [p for p in node.inputs if p in nodes and nodes[p].operation == "parameter"]
+            fn = Function(node.node_id, name, params)
+            graph.entries.append(fn)
+            graph.functions.setdefault(name, fn)
+    for fn in graph.entries:
+        _walk_function(graph, fn)
+    for loop_id in [n for n in graph.owner if nodes[n].operation in LOOP_OPS]:
+        _pair_loop(graph, loop_id)
+    return graph
+
+
+def _walk_function(graph: ExecGraph, fn: Function) -> None:
+    seen = {fn.entry}
+    queue = deque([fn.entry])
+    while queue:
+        node_id = queue.popleft()
+        fn.statements.append(node_id)
+        graph.owner.setdefault(node_id, fn.entry)
+        for target in control_successors(graph, node_id):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+
+
+def _pair_loop(graph: ExecGraph, loop_id: str) -> None:
+    """Find the end_loop(s) closing `loop_id` and the statements its body encloses.
+
+    Walks the body keeping a stack of the nested loops entered; an end_loop met
+    with an empty stack closes this loop, one met inside a nested loop closes
+    that one (and its back edge, if written explicitly, is not followed).
+    """
+    body = graph.next(loop_id, "loop_body")
+    if body is None:
+        return
+    limit = 8 * len(graph.nodes) + 16  # bounds the walk on adversarial graphs
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    queue: deque[tuple[str, tuple[str, ...]]] = deque([(body, ())])
+    ends: list[str] = []
+    while queue and limit > 0:
+        limit -= 1
+        node_id, stack = queue.popleft()
+        if (node_id, stack) in seen or node_id == loop_id and not stack:
+            continue
+        seen.add((node_id, stack))
+        op = graph.nodes[node_id].operation
+        if not stack:
+            graph.enclosing.setdefault(node_id, loop_id)
+        if op == "end_loop":
+            if not stack:
+                if node_id not in ends:
+                    ends.append(node_id)
+                graph.end_owner.setdefault(node_id, loop_id)
+                continue
+            closed, stack = stack[-1], stack[:-1]
+            for target in graph.succ.get(node_id, {}).get("control_flow", ()):
+                if target != closed:
+                    queue.append((target, stack))
+            continue
+        if op in LOOP_OPS and node_id != loop_id:
+            inner = graph.next(node_id, "loop_body")
+            if inner is not None:
+                queue.append((inner, stack + (node_id,)))
+            for target in graph.succ.get(node_id, {}).get("control_flow", ()):
+                queue.append((target, stack))
+            continue
+        for target in control_successors(graph, node_id):
+            queue.append((target, stack))
+    graph.loop_ends[loop_id] = ends
+
+
+def find_cycles(graph: ExecGraph) -> list[list[str]]:
+    """Control-flow cycles that do not pass through a loop header (ANRF105).
+
+    Edges into for_each/while nodes are the implicit or explicit back edges of
+    loops and are left out; any strongly connected component that remains is a
+    forbidden cycle. Iterative Tarjan, so deep graphs cannot overflow the stack.
+    """
+    adj: dict[str, list[str]] = {}
+    for src, by_type in graph.succ.items():
+        for targets in by_type.values():
+            for t in targets:
+                if graph.nodes[t].operation not in LOOP_OPS:
+                    adj.setdefault(src, []).append(t)
+    return [c for c in strongly_connected(adj) if len(c) > 1 or c[0] in adj.get(c[0], ())]
+
+
+def strongly_connected(adj: dict[str, list[str]]) -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in list(adj):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            targets = adj.get(node, ())
+            recurse = False
+            while i < len(targets):
+                t = targets[i]
+                i += 1
+                if t not in index:
+                    work.append((node, i))
+                    work.append((t, 0))
+                    recurse = True
+                    break
+                if t in on_stack:
+                    low[node] = min(low[node], index[t])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
+
+
+def data_reachable(graph: ExecGraph) -> set[str]:
+    """Nodes that take part in some function: its statements, its parameters,
+    and everything they read (inputs) or write (outputs), transitively."""
+    reached: set[str] = set()
+    queue: deque[str] = deque()
+    for fn in graph.entries:
+        for n in [*fn.statements, *fn.params]:
+            if n not in reached:
+                reached.add(n)
+                queue.append(n)
+    while queue:
+        node = graph.nodes[queue.popleft()]
+        for ref in (*node.inputs, *node.outputs):
+            if ref in graph.nodes and ref not in reached:
+                reached.add(ref)
+                queue.append(ref)
+    return reached

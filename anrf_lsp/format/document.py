@@ -1,0 +1,218 @@
+"""Bytes or text -> a `Document`: the text, the JSON tree, the model, and where everything is.
+
+Loading never raises on bad input: unreadable bytes, syntax errors and schema
+errors become findings, and whatever can still be modelled is modelled, so
+checkers, hover and navigation keep working on the valid parts.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .findings import CATALOG, Finding, Related, Severity
+from .jsonsource import Path, SourceMap, Span, parse_json, pointer_from_path
+from .model import Anrf
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    text: str
+    tree: Any
+    source: SourceMap
+    model: Anrf | None
+    findings: list[Finding] = field(default_factory=list)
+    # Paths whose content was dropped from `model` because it did not validate;
+    # later checks stay quiet about them (the ANRF101 finding already says why).
+    pruned: set[Path] = field(default_factory=set)
+    syntax_ok: bool = True
+
+    def finding(
+        self,
+        code: str,
+        path: Path,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        related: list[tuple[Path, str]] | None = None,
+        data: dict[str, Any] | None = None,
+        span: Span | None = None,
+    ) -> Finding:
+        """Build a finding located at `path` (or at an explicit span)."""
+        where = span if span is not None else self.source.focus_span(path)
+        rel = [Related(pointer_from_path(p), self.source.range(self.source.focus_span(p)), m) for p, m in related or ()]
+        return Finding(
+            code=code,
+            severity=severity or CATALOG[code][0],
+            message=message,
+            pointer=pointer_from_path(path),
+            range=self.source.range(where),
+            related=rel,
+            data=data or {},
+        )
+
+
+def decode_text(data: bytes) -> tuple[str, str | None, int]:
+    """Decode UTF-8 (BOM allowed). Invalid bytes become U+FFFD; the problem and its offset come back."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None, 0
+    except UnicodeDecodeError as exc:
+        good_prefix = data[: exc.start].decode("utf-8")
+        text = data.decode("utf-8", errors="replace")
+        bad = data[exc.start : exc.end].hex(" ")
+        return text, f"invalid UTF-8 (byte {bad} at byte offset {exc.start}); decoded with replacement characters", len(good_prefix)
+
+
+def load_document(data: bytes | str, path: str = "<memory>") -> Document:
+    """Parse and model one ANRF document. Never raises on bad content."""
+    findings: list[Finding] = []
+    utf8_problem: tuple[str, int] | None = None
+    if isinstance(data, bytes):
+        text, problem, offset = decode_text(data)
+        if problem:
+            utf8_problem = (problem, offset)
+    else:
+        text = data
+
+    parsed = parse_json(text)
+    doc = Document(path=path, text=text, tree=parsed.value, source=parsed.source, model=None, findings=findings)
+    if utf8_problem:
+        msg, offset = utf8_problem
+        findings.append(doc.finding("ANRF100", (), msg, span=Span(offset, offset + 1)))
+    if not parsed.ok:
+        doc.syntax_ok = False
+        for problem in parsed.problems:
+            findings.append(doc.finding("ANRF100", (), problem.message, span=problem.span))
+        # The recovered tree still feeds navigation features; checks wait for valid JSON
+        # so a half-typed document does not drown in follow-on errors.
+        doc.model, _, doc.pruned = _validate_lenient(parsed.value)
+        return doc
+
+    if not isinstance(parsed.value, dict):
+        kind = _json_kind(parsed.value)
+        findings.append(doc.finding("ANRF101", (), f"an ANRF document must be a JSON object, found {kind}"))
+        return doc
+
+    doc.model, errors, doc.pruned = _validate_lenient(parsed.value)
+    for loc, message in errors:
+        findings.append(doc.finding("ANRF101", loc, message))
+    return doc
+
+
+def load_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and load a file; I/O problems become an ANRF000 finding, never an exception."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return _unreadable(path, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return _unreadable(path, f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit; not checked")
+    return load_document(data, path)
+
+
+def _unreadable(path: str, message: str) -> Document:
+    doc = Document(path=path, text="", tree=None, source=SourceMap("", None, {}), model=None, syntax_ok=False)
+    doc.findings.append(doc.finding("ANRF000", (), message))
+    return doc
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "bool_type": "a boolean",
+    "list_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _error_message(err: dict[str, Any]) -> str:
+    loc = err["loc"]
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    etype = err["type"]
+    got = _json_kind(err.get("input"))
+    if etype in _EXPECTED:
+        return f"'{name}' must be {_EXPECTED[etype]}, found {got}"
+    if etype == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"'{name}' has invalid value {err.get('input')!r}; expected one of {expected}"
+    return f"'{name}': {err['msg']}"
+
+
+def _validate_lenient(tree: Any) -> tuple[Anrf | None, list[tuple[Path, str]], set[Path]]:
+    """Validate; on failure drop each offending value (every field has a default) and retry.
+
+    Returns the model (None when the root is not an object), the errors as
+    (path, message), and the set of dropped paths.
+    """
+    if not isinstance(tree, dict):
+        return None, [], set()
+    try:
+        return Anrf.model_validate(tree), [], set()
+    except ValidationError as exc:
+        first_errors = exc.errors(include_url=False)
+    errors = [(_loc_path(e["loc"]), _error_message(e)) for e in first_errors]
+    work = copy.deepcopy(tree)
+    pruned: set[Path] = set()
+    pending = first_errors
+    for _attempt in range(5):
+        for err in pending:
+            p = _loc_path(err["loc"])
+            if p and _drop(work, p, err["type"]):
+                pruned.add(p)
+        try:
+            return Anrf.model_validate(work), errors, pruned
+        except ValidationError as exc:
+            pending = exc.errors(include_url=False)
+    return Anrf(), errors, pruned | {()}
+
+
+def _loc_path(loc: tuple[Any, ...]) -> Path:
+    # pydantic adds "[key]" style entries for some union/dict errors; keep only real path parts
+    return tuple(p for p in loc if isinstance(p, (str, int)) and not (isinstance(p, str) and p.startswith("function-")))
+
+
+def _drop(tree: Any, path: Path, error_type: str) -> bool:
+    """Remove the bad value at `path` without shifting any list index.
+
+    Object members are deleted (every field has a default); list elements are
+    replaced by an empty placeholder of the expected kind, so the paths of
+    their siblings, and the findings that point at them, stay right.
+    """
+    parent = tree
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = path[-1]
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+        return True
+    if isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        parent[last] = "" if error_type == "string_type" else {}
+        return True
+    return False

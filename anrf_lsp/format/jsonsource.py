@@ -1,0 +1,529 @@
+"""JSON text -> Python values plus a map from JSON paths to source spans.
+
+Why two parsers: a valid document takes the C `json` fast path, and its span
+index is built lazily, one container at a time, only when something asks for a
+position (usually a finding). A broken document goes through a tolerant
+pure-Python parser that reports every syntax error, never recurses (so 100,000
+levels of nesting are fine), and recovers a partial tree so hover, symbols and
+completion keep working on half-typed text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from json.decoder import scanstring
+from typing import Any
+
+from .findings import Position, Range
+
+Path = tuple[str | int, ...]
+
+MAX_DEPTH = 256  # ANRF documents are ~6 levels deep; deeper input is hostile or broken
+MAX_SYNTAX_ERRORS = 50
+# Above this size a broken document gets one precise error instead of full recovery,
+# so a huge broken file cannot stall the tools.
+MAX_RECOVERY_CHARS = 4_000_000
+
+_WS = re.compile(r"[ \t\n\r]*")
+_decoder = json.JSONDecoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character offsets [start, end) into the text."""
+
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Member:
+    key_span: Span | None  # None for array elements
+    value_span: Span
+
+
+@dataclass(slots=True)
+class ContainerIndex:
+    is_object: bool
+    span: Span
+    members: dict[str, Member] | list[Member]
+
+
+@dataclass(slots=True)
+class SyntaxProblem:
+    span: Span
+    message: str
+
+
+def pointer_from_path(path: Path) -> str:
+    """RFC 6901 JSON pointer for a path tuple."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def path_from_pointer(pointer: str) -> Path:
+    if not pointer:
+        return ()
+    parts: list[str | int] = []
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        parts.append(int(part) if part.isdigit() else part)
+    return tuple(parts)
+
+
+class SourceMap:
+    """Positions of every value (and object key) of one JSON text."""
+
+    def __init__(self, text: str, root: Span | None, index: dict[Path, ContainerIndex] | None = None):
+        self.text = text
+        self.root = root
+        self._index: dict[Path, ContainerIndex] = index if index is not None else {}
+        self._lazy = index is None
+        self._line_starts: list[int] | None = None
+
+    # -- navigation -------------------------------------------------------
+
+    def _container(self, path: Path, span: Span) -> ContainerIndex | None:
+        found = self._index.get(path)
+        if found is None and self._lazy:
+            found = _index_container(self.text, span)
+            if found is not None:
+                self._index[path] = found
+        return found
+
+    def member(self, path: Path) -> Member | None:
+        """The member at `path` (its key and value spans), or None when it does not exist."""
+        if self.root is None:
+            return None
+        current = Member(None, self.root)
+        for depth, part in enumerate(path):
+            container = self._container(path[:depth], current.value_span)
+            if container is None:
+                return None
+            if container.is_object:
+                if not isinstance(part, str):
+                    part = str(part)
+                nxt = container.members.get(part)  # type: ignore[union-attr]
+            else:
+                if not isinstance(part, int):
+                    if isinstance(part, str) and part.isdigit():
+                        part = int(part)
+                    else:
+                        return None
+                members: list[Member] = container.members  # type: ignore[assignment]
+                nxt = members[part] if 0 <= part < len(members) else None
+            if nxt is None:
+                return None
+            current = nxt
+        return current
+
+    def value_span(self, path: Path) -> Span | None:
+        m = self.member(path)
+        return m.value_span if m else None
+
+    def nearest(self, path: Path) -> tuple[Path, Member | None]:
+        """The deepest existing prefix of `path` and its member."""
+        for cut in range(len(path), -1, -1):
+            m = self.member(path[:cut])
+            if m is not None:
+                return path[:cut], m
+        return (), None
+
+    def focus_span(self, path: Path) -> Span:
+        """The span a finding about `path` should underline.
+
+        Scalars: the value. Object members that are containers: the key, so a
+        finding about a whole layer does not underline hundreds of lines. Array
+        elements that are objects: their id field when they have one.
+        Missing paths fall back to their nearest existing ancestor.
+        """
+        found_path, m = self.nearest(path)
+        if m is None:
+            return Span(0, min(1, len(self.text)))
+        span = m.value_span
+        if span.end - span.start <= 1 or self.text[span.start] not in "{[":
+            return span
+        if m.key_span is not None and found_path == path:
+            return m.key_span
+        container = self._container(found_path, span)
+        if container is not None and container.is_object:
+            members: dict[str, Member] = container.members  # type: ignore[assignment]
+            for id_key in ("node_id", "edge_id", "type_id", "anrf_id", "name", "type"):
+                idm = members.get(id_key)
+                if idm is not None:
+                    return idm.value_span
+        if m.key_span is not None:
+            return m.key_span
+        return Span(span.start, span.start + 1)
+
+    def path_at(self, offset: int) -> tuple[Path, bool]:
+        """Deepest path whose value (or key) contains `offset`; the flag says it was the key."""
+        if self.root is None:
+            return (), False
+        path: Path = ()
+        span = self.root
+        while True:
+            if self.text[span.start : span.start + 1] not in ("{", "["):
+                return path, False
+            container = self._container(path, span)
+            if container is None:
+                return path, False
+            items = container.members.items() if container.is_object else enumerate(container.members)  # type: ignore[union-attr]
+            for key, m in items:
+                if m.key_span is not None and m.key_span.start <= offset < m.key_span.end:
+                    return path + (key,), True
+                if m.value_span.start <= offset < max(m.value_span.end, m.value_span.start + 1):
+                    path = path + (key,)
+                    span = m.value_span
+                    break
+            else:
+                return path, False
+
+    def children(self, path: Path) -> ContainerIndex | None:
+        span = self.value_span(path)
+        if span is None:
+            return None
+        return self._container(path, span)
+
+    # -- positions --------------------------------------------------------
+
+    def position(self, offset: int) -> Position:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self._line_starts, offset) - 1
+        return Position(line, offset - self._line_starts[line])
+
+    def range(self, span: Span) -> Range:
+        return Range(self.position(span.start), self.position(span.end))
+
+    def offset(self, position: Position) -> int:
+        """Inverse of `position` (clamped to the text)."""
+        self.position(0)
+        assert self._line_starts is not None
+        line = min(max(position.line, 0), len(self._line_starts) - 1)
+        start = self._line_starts[line]
+        end = self._line_starts[line + 1] - 1 if line + 1 < len(self._line_starts) else len(self.text)
+        return min(start + max(position.character, 0), end)
+
+
+def _skip_ws(text: str, i: int) -> int:
+    return _WS.match(text, i).end()  # type: ignore[union-attr]
+
+
+def _index_container(text: str, span: Span) -> ContainerIndex | None:
+    """Index the direct members of the (valid JSON) container at `span`."""
+    start = span.start
+    opener = text[start : start + 1]
+    if opener == "{":
+        obj: dict[str, Member] = {}
+        i = _skip_ws(text, start + 1)
+        if text[i] == "}":
+            return ContainerIndex(True, span, obj)
+        while True:
+            key, key_end = scanstring(text, i + 1)
+            key_span = Span(i, key_end)
+            i = _skip_ws(text, _skip_ws(text, key_end) + 1)  # past ':'
+            _, value_end = _decoder.raw_decode(text, i)
+            obj[key] = Member(key_span, Span(i, value_end))
+            i = _skip_ws(text, value_end)
+            if text[i] == "}":
+                return ContainerIndex(True, span, obj)
+            i = _skip_ws(text, i + 1)  # past ','
+    if opener == "[":
+        arr: list[Member] = []
+        i = _skip_ws(text, start + 1)
+        if text[i] == "]":
+            return ContainerIndex(False, span, arr)
+        while True:
+            _, value_end = _decoder.raw_decode(text, i)
+            arr.append(Member(None, Span(i, value_end)))
+            i = _skip_ws(text, value_end)
+            if text[i] == "]":
+                return ContainerIndex(False, span, arr)
+            i = _skip_ws(text, i + 1)
+    return None
+
+
+@dataclass(slots=True)
+class ParsedJson:
+    value: Any
+    source: SourceMap
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    recovered: bool = False  # True when `value` is a best-effort partial tree
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(text: str) -> ParsedJson:
+    """Parse `text`; never raises. Syntax problems come back as data."""
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        if len(text) <= MAX_RECOVERY_CHARS or isinstance(exc, RecursionError):
+            return _recover(text)
+        pos = getattr(exc, "pos", 0) or 0
+        msg = getattr(exc, "msg", str(exc))
+        return ParsedJson(None, SourceMap(text, None, {}), [SyntaxProblem(Span(pos, min(pos + 1, len(text))), msg)], True)
+    start = _skip_ws(text, 0)
+    end = len(text.rstrip(" \t\n\r"))
+    return ParsedJson(value, SourceMap(text, Span(start, end)))
+
+
+# -- tolerant parser ------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r\n]+)
+  | (?P<str>"(?:[^"\\\n\r]|\\.)*")
+  | (?P<ustr>"(?:[^"\\\n\r]|\\.)*\\?)
+  | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![0-9A-Za-z_.]))
+  | (?P<punct>[{}\[\]:,])
+  | (?P<word>[A-Za-z0-9_.+\-]+)
+  | (?P<bad>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+@dataclass(slots=True)
+class _Frame:
+    is_object: bool
+    path: Path
+    start: int
+    value: Any
+    members: Any
+    state: str  # object: key|colon|value|comma ; array: value|comma
+    after_comma: bool = False
+    key: str | None = None
+    key_span: Span | None = None
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append((kind, m.start(), m.end()))
+    return out
+
+
+def _describe(text: str, kind: str, start: int, end: int) -> str:
+    if kind == "eof":
+        return "end of file"
+    snippet = text[start:end]
+    if len(snippet) > 20:
+        snippet = snippet[:20] + "…"
+    return repr(snippet)
+
+
+def _recover(text: str) -> ParsedJson:
+    """Tolerant, iterative JSON parse: every syntax problem reported, partial tree kept."""
+    problems: list[SyntaxProblem] = []
+    index: dict[Path, ContainerIndex] = {}
+    toks = _tokens(text)
+    n = len(toks)
+    eof = len(text)
+
+    def report(start: int, end: int, message: str) -> None:
+        if len(problems) < MAX_SYNTAX_ERRORS:
+            problems.append(SyntaxProblem(Span(start, max(end, start + (1 if start < eof else 0))), message))
+
+    stack: list[_Frame] = []
+    root_value: Any = None
+    root_span: Span | None = None
+    done = False
+
+    def attach(value: Any, span: Span) -> None:
+        nonlocal root_value, root_span, done
+        if not stack:
+            root_value, root_span, done = value, span, True
+            return
+        top = stack[-1]
+        if top.is_object:
+            key = top.key if top.key is not None else ""
+            top.value[key] = value
+            top.members[key] = Member(top.key_span, span)
+            top.key = None
+        else:
+            top.value.append(value)
+            top.members.append(Member(None, span))
+        top.state = "comma"
+        top.after_comma = False
+
+    def close(end: int) -> None:
+        frame = stack.pop()
+        span = Span(frame.start, end)
+        index[frame.path] = ContainerIndex(frame.is_object, span, frame.members)
+        attach(frame.value, span)
+
+    def child_path() -> Path:
+        if not stack:
+            return ()
+        top = stack[-1]
+        return top.path + ((top.key if top.key is not None else ""),) if top.is_object else top.path + (len(top.value),)
+
+    def scalar(kind: str, start: int, end: int) -> Any:
+        raw = text[start:end]
+        if kind == "str":
+            try:
+                return scanstring(text, start + 1, True)[0]
+            except ValueError as exc:
+                report(start, end, f"invalid string: {getattr(exc, 'msg', exc)}")
+                return raw[1:-1]
+        if kind == "num":
+            return json.loads(raw)
+        if kind == "ustr":
+            report(start, end, "unterminated string")
+            return raw[1:]
+        if raw in _LITERALS:
+            return _LITERALS[raw]
+        report(start, end, f"invalid value {_describe(text, kind, start, end)}")
+        return None
+
+    def skip_deep(i: int) -> int:
+        """Skip a container opened at token i that is nested too deep; return index past it."""
+        depth = 0
+        while i < n:
+            k, s, _e = toks[i]
+            if k == "punct":
+                ch = text[s]
+                if ch in "{[":
+                    depth += 1
+                elif ch in "}]":
+                    depth -= 1
+                    if depth == 0:
+                        return i + 1
+            i += 1
+        return i
+
+    i = 0
+    while i < n:
+        kind, start, end = toks[i]
+        ch = text[start] if kind == "punct" else "\x00"  # never matches punctuation sets
+        if done:
+            report(start, end, f"unexpected {_describe(text, kind, start, end)} after the end of the document")
+            break
+        top = stack[-1] if stack else None
+        expecting_value = top is None or top.state == "value"
+        if top is not None and top.is_object and top.state == "key":
+            if kind == "str":
+                top.key = scalar(kind, start, end)
+                top.key_span = Span(start, end)
+                top.state = "colon"
+            elif kind == "ustr" or kind == "word":
+                msg = "unterminated string" if kind == "ustr" else "property names must be double-quoted"
+                report(start, end, msg)
+                top.key = text[start:end].strip('"')
+                top.key_span = Span(start, end)
+                top.state = "colon"
+            elif ch == "}":
+                if top.after_comma:
+                    report(start, end, "trailing comma before '}'")
+                close(end)
+            elif ch == "]" and any(not f.is_object for f in stack):
+                report(start, end, "expected '}' but found ']'")
+                close(start)
+                continue
+            else:
+                report(start, end, f"expected a property name in double quotes, found {_describe(text, kind, start, end)}")
+                if ch in "{[":
+                    i = skip_deep(i)
+                    continue
+            i += 1
+            continue
+        if top is not None and top.is_object and top.state == "colon":
+            if ch == ":":
+                top.state = "value"
+                i += 1
+            else:
+                report(start, end, f"expected ':' after property name, found {_describe(text, kind, start, end)}")
+                top.state = "value"
+            continue
+        if top is not None and top.state == "comma":
+            closer = "}" if top.is_object else "]"
+            if ch == ",":
+                top.state = "key" if top.is_object else "value"
+                top.after_comma = True
+                i += 1
+            elif ch == closer:
+                close(end)
+                i += 1
+            elif ch in "}]":
+                report(start, end, f"expected '{closer}' but found '{ch}'")
+                if any(f.is_object == (ch == "}") for f in stack):
+                    close(start)
+                else:
+                    i += 1
+            else:
+                report(start, end, f"expected ',' or '{closer}', found {_describe(text, kind, start, end)}")
+                top.state = "key" if top.is_object else "value"
+            continue
+        if expecting_value:
+            if ch in "{[":
+                if len(stack) >= MAX_DEPTH:
+                    j = skip_deep(i)
+                    report(start, end, f"JSON nested deeper than {MAX_DEPTH} levels")
+                    last_end = toks[j - 1][2] if j > i else end
+                    attach(None, Span(start, last_end))
+                    i = j
+                    continue
+                is_obj = ch == "{"
+                stack.append(_Frame(is_obj, child_path(), start, {} if is_obj else [], {} if is_obj else [], "key" if is_obj else "value"))
+                i += 1
+                continue
+            if ch == "]" and top is not None and not top.is_object:
+                if top.after_comma:
+                    report(start, end, "trailing comma before ']'")
+                close(end)
+                i += 1
+                continue
+            if ch in "}]":
+                report(start, end, f"expected a value, found '{ch}'")
+                if top is not None and top.is_object:
+                    attach(None, Span(start, start))
+                    continue
+                if top is None:
+                    i += 1
+                    continue
+                close(start)
+                continue
+            if ch in ",:":
+                report(start, end, f"expected a value, found '{ch}'")
+                if ch == "," and top is not None:
+                    attach(None, Span(start, start))
+                    continue
+                i += 1
+                continue
+            attach(scalar(kind, start, end), Span(start, end))
+            i += 1
+            continue
+        i += 1  # defensive: unknown state, skip token
+
+    if not stack and root_span is None:
+        report(eof, eof, "empty document: expected a JSON object")
+    while stack:
+        frame = stack[-1]
+        opener = "{" if frame.is_object else "["
+        line_hint = text.count("\n", 0, frame.start) + 1
+        report(eof, eof, f"unexpected end of file: '{opener}' opened on line {line_hint} is not closed")
+        if frame.is_object and frame.key is not None:
+            attach(None, Span(eof, eof))
+        close(eof)
+    return ParsedJson(root_value, SourceMap(text, root_span, index), problems, True)

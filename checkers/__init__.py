@@ -1,0 +1,63 @@
+"""Rule-based checkers: every check in the catalog (docs/checks.md), run over one `Document`.
+
+`check_document` is the one entry point the CLI, the language server and the
+service call. Each module below owns one group of codes and exposes
+`check(ctx) -> Iterable[Finding]`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+
+from anrf_lsp.format.document import Document, load_document, load_file
+from anrf_lsp.format.findings import CATALOG, Finding
+from anrf_lsp.format.jsonsource import path_from_pointer
+
+from .context import CheckContext
+
+__all__ = ["CATALOG", "Finding", "check_document", "check_text", "check_file", "CheckContext"]
+
+
+def _groups():
+    # Imported lazily so `import checkers` stays cheap for the language server's start-up.
+    from . import crosslayer, intent, structure, types
+
+    return (structure, types, crosslayer, intent)
+
+
+def check_document(doc: Document) -> list[Finding]:
+    """All findings for `doc`, sorted by position. Never raises on document content."""
+    findings = list(doc.findings)
+    if doc.model is not None and doc.syntax_ok:
+        ctx = CheckContext(doc)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # checks allocate many small, acyclic objects; GC passes only cost time here
+        try:
+            for group in _groups():
+                findings.extend(_keep(doc, group.check(ctx)))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _keep(doc: Document, found: Iterable[Finding]) -> Iterable[Finding]:
+    """Drop findings about values that were already reported as schema errors and pruned."""
+    if not doc.pruned:
+        yield from found
+        return
+    for f in found:
+        path = path_from_pointer(f.pointer)
+        if any(path[: len(p)] == p for p in doc.pruned):
+            continue
+        yield f
+
+
+def check_text(data: bytes | str, path: str = "<memory>") -> list[Finding]:
+    return check_document(load_document(data, path))
+
+
+def check_file(path: str) -> list[Finding]:
+    return check_document(load_file(path))
