@@ -8,6 +8,7 @@ checkers, hover and navigation keep working on the valid parts.
 from __future__ import annotations
 
 import copy
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,16 @@ def decode_text(data: bytes) -> tuple[str, str | None, int]:
 
 def load_document(data: bytes | str, path: str = "<memory>") -> Document:
     """Parse and model one ANRF document. Never raises on bad content."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # parsing builds a large acyclic tree; collector passes over it only cost time
+    try:
+        return _load(data, path)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load(data: bytes | str, path: str) -> Document:
     findings: list[Finding] = []
     utf8_problem: tuple[str, int] | None = None
     if isinstance(data, bytes):

@@ -162,7 +162,20 @@ PROPERTY_MAP_FIELDS = ("properties", "metadata")
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema for `*.anrf.json` (editors use the copy in `schema/`)."""
     schema = Anrf.model_json_schema()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        for prop in definition.get("properties", {}).values():
+            _drop_null_option(prop)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://anrf-lsp.dev/schema/anrf-v1.schema.json"
     schema["properties"]["version"]["const"] = SUPPORTED_VERSION
     return schema
+
+
+def _drop_null_option(prop: dict[str, Any]) -> None:
+    """`Literal[...] | None = None` is how "required enum" is modelled; editors should see only the enum."""
+    options = prop.get("anyOf")
+    if options and len(options) == 2 and {"type": "null"} in options:
+        other = next(o for o in options if o != {"type": "null"})
+        del prop["anyOf"]
+        prop.pop("default", None)
+        prop.update(other)

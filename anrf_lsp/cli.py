@@ -1,0 +1,189 @@
+"""`anrf`: one command-line entry point with subcommands.
+
+Exit status: 0 success, 1 findings with errors / runtime failure, 2 usage error.
+Handlers stay thin: parse arguments, call plain functions, print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__
+
+ANRF_SUFFIX = ".anrf.json"
+
+
+class UsageError(Exception):
+    pass
+
+
+def iter_anrf_files(paths: list[str]) -> Iterator[str]:
+    """Files named on the command line, and every *.anrf.json below named directories (sorted)."""
+    for path in paths:
+        if os.path.isdir(path):
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, f) for f in files if f.endswith(ANRF_SUFFIX))
+            yield from sorted(found)
+        elif os.path.exists(path):
+            yield path
+        else:
+            raise UsageError(f"no such file or directory: {path}")
+
+
+def _format_finding_text(path: str, finding: Any) -> str:
+    start = finding.range.start
+    return f"{path}:{start.line + 1}:{start.character + 1}: {finding.code} {finding.severity}: {finding.message}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from checkers import check_document
+    from anrf_lsp.format.document import load_file
+
+    ignored = {c.strip().upper() for c in (args.ignore or "").split(",") if c.strip()}
+    files = list(iter_anrf_files(args.paths))
+    if not files:
+        print(f"warning: no *{ANRF_SUFFIX} files found", file=sys.stderr)
+    results: list[dict[str, Any]] = []
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for path in files:
+        doc = load_file(path, max_bytes=args.max_size * 1024 * 1024)
+        for finding in check_document(doc):
+            if finding.code in ignored:
+                continue
+            counts[finding.severity] += 1
+            if args.format == "json":
+                results.append({"path": path, **finding.to_dict()})
+            else:
+                print(_format_finding_text(path, finding))
+    if args.format == "json":
+        json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(
+            f"{len(files)} file(s) checked: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info",
+            file=sys.stderr,
+        )
+    return 1 if counts["error"] else 0
+
+
+def _load_for_use(path: str, force: bool) -> Any:
+    """Load a document for run/view; refuse (exit 1) when it cannot be used."""
+    from checkers import check_document
+    from anrf_lsp.format.document import load_file
+
+    if not os.path.isfile(path):
+        raise UsageError(f"no such file: {path}")
+    doc = load_file(path)
+    findings = check_document(doc)
+    errors = [f for f in findings if f.severity == "error"]
+    if doc.model is None or not doc.syntax_ok or (errors and not force):
+        for f in errors:
+            print(_format_finding_text(path, f), file=sys.stderr)
+        hint = "" if doc.model is None or not doc.syntax_ok else " (use --force to try anyway)"
+        print(f"error: {path} has {len(errors)} error(s){hint}", file=sys.stderr)
+        return None
+    return doc
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
+
+    try:
+        call_args = json.loads(args.args)
+    except ValueError as exc:
+        raise UsageError(f"--args is not valid JSON: {exc}") from None
+    if not isinstance(call_args, list):
+        raise UsageError("--args must be a JSON array of positional arguments, e.g. '[[1, 2, 3]]'")
+    doc = _load_for_use(args.file, args.force)
+    if doc is None:
+        return 1
+    try:
+        interp = Interpreter(doc.model, Limits(max_steps=args.max_steps, max_call_depth=args.max_depth))
+        result = interp.run(args.function, call_args)
+    except AnrfRuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        fn = interp.resolve(args.function).name
+        print(json.dumps({"function": fn, "result": result, "steps": interp.steps}, ensure_ascii=False))
+    else:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from anrf_lsp.view import render_pseudocode, render_structure
+
+    doc = _load_for_use(args.file, force=True)
+    if doc is None:
+        return 1
+    render = render_pseudocode if args.format == "pseudocode" else render_structure
+    sys.stdout.write(render(doc.model).rstrip("\n") + "\n")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from anrf_lsp.format.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="anrf", description="Tools for ANRF v1 documents (*.anrf.json).")
+    parser.add_argument("--version", action="version", version=f"anrf {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="check documents and report findings", description="Check ANRF documents; exit 1 on any error.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=f"files, or directories searched recursively for *{ANRF_SUFFIX}")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes to leave out, e.g. ANRF301,ANRF401")
+    p.add_argument("--max-size", type=int, default=64, metavar="MIB", help="skip (ANRF000) files larger than this (default 64)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("run", help="execute a function of a document's execution layer")
+    p.add_argument("file")
+    p.add_argument("--args", default="[]", help="JSON array of positional arguments (default [])")
+    p.add_argument("--function", help="function name (needed when the document defines several)")
+    p.add_argument("--max-steps", type=int, default=1_000_000, help="step limit (default 1,000,000)")
+    p.add_argument("--max-depth", type=int, default=100, help="call depth limit (default 100)")
+    p.add_argument("--force", action="store_true", help="run even when the checks report errors")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("view", help="render a document as pseudocode or as a layer outline")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("pseudocode", "structure"), default="pseudocode")
+    p.set_defaults(func=cmd_view)
+
+    p = sub.add_parser("schema", help="print the ANRF v1 JSON Schema")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"anrf {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
