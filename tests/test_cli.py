@@ -113,7 +113,9 @@ def test_run_stops_an_infinite_loop_at_the_step_limit(tmp_path):
     nodes, edges = raw["execution"]["nodes"], raw["execution"]["edges"]
     nodes[3] = {"node_id": "exec_node_4", "operation": "while", "inputs": ["exec_true"], "outputs": [], "properties": {}}
     nodes.append({"node_id": "exec_true", "operation": "constant", "inputs": [], "outputs": [], "properties": {"value": "true"}})
-    raw["semantic"]["nodes"][2]["execution_refs"].append("exec_true")
+    nodes.append({"node_id": "exec_one", "operation": "constant", "inputs": [], "outputs": [], "properties": {"value": "1"}})
+    nodes[4]["inputs"] = ["exec_node_3", "exec_one"]
+    raw["semantic"]["nodes"][2]["execution_refs"] += ["exec_true", "exec_one"]
     path = tmp_path / "loop.anrf.json"
     path.write_text(json.dumps(raw, indent=2))
     r = anrf("run", str(path), "--args", "[[1]]", "--max-steps", "5000", "--force")

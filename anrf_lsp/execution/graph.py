@@ -15,6 +15,8 @@ from anrf_lsp.format.model import ExecNode, ExecutionLayer
 
 from .ops import CONTROL_EDGE_TYPES, LOOP_OPS
 
+_CONTROL = frozenset(CONTROL_EDGE_TYPES)
+
 
 @dataclass(slots=True)
 class Function:
@@ -74,10 +76,12 @@ class ExecGraph:
 
 
 def control_successors(graph: ExecGraph, node_id: str) -> list[str]:
-    out: list[str] = []
-    for etype in CONTROL_EDGE_TYPES:
-        out.extend(graph.succ.get(node_id, {}).get(etype, ()))
-    return out
+    by_type = graph.succ.get(node_id)
+    if not by_type:
+        return []
+    if len(by_type) == 1:
+        return next(iter(by_type.values()))
+    return [t for targets in by_type.values() for t in targets]
 
 
 def build_graph(layer: ExecutionLayer) -> ExecGraph:
@@ -88,9 +92,17 @@ def build_graph(layer: ExecutionLayer) -> ExecGraph:
             nodes[node.node_id] = node
             index[node.node_id] = i
     succ: dict[str, dict[str, list[str]]] = {}
+    control = _CONTROL
     for edge in layer.edges:
-        if edge.edge_type in CONTROL_EDGE_TYPES and edge.source_id in nodes and edge.target_id in nodes:
-            succ.setdefault(edge.source_id, {}).setdefault(edge.edge_type, []).append(edge.target_id)
+        etype, src, dst = edge.edge_type, edge.source_id, edge.target_id
+        if etype in control and src in nodes and dst in nodes:
+            by_type = succ.get(src)
+            if by_type is None:
+                succ[src] = {etype: [dst]}
+            elif etype in by_type:
+                by_type[etype].append(dst)
+            else:
+                by_type[etype] = [dst]
 
     graph = ExecGraph(nodes, index, succ, {}, [], {}, {}, {}, {})
     for node in nodes.values():
@@ -110,10 +122,12 @@ def build_graph(layer: ExecutionLayer) -> ExecGraph:
 def _walk_function(graph: ExecGraph, fn: Function) -> None:
     seen = {fn.entry}
     queue = deque([fn.entry])
+    owner, statements, entry = graph.owner, fn.statements, fn.entry
     while queue:
         node_id = queue.popleft()
-        fn.statements.append(node_id)
-        graph.owner.setdefault(node_id, fn.entry)
+        statements.append(node_id)
+        if node_id not in owner:
+            owner[node_id] = entry
         for target in control_successors(graph, node_id):
             if target not in seen:
                 seen.add(target)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from itertools import accumulate, count
+from operator import add
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
@@ -81,22 +83,38 @@ class SourceMap:
         self.root = root
         self._index: dict[Path, ContainerIndex] = index if index is not None else {}
         self._lazy = index is None
-        self._line_starts: list[int] | None = None
+        self._cp_offsets: list[int] = [0]  # offset -> line checkpoints for `position`
+        self._cp_lines: list[int] = [0]
+        self._line_starts: list[int] | None = None  # built on first `offset` call
 
     # -- navigation -------------------------------------------------------
 
     def _container(self, path: Path, span: Span) -> ContainerIndex | None:
         found = self._index.get(path)
-        if found is None and self._lazy:
-            found = _index_container(self.text, span)
-            if found is not None:
-                self._index[path] = found
+        if found is None and self._lazy and self.text[span.start : span.start + 1] in ("{", "["):
+            found = _index_container(self.text, span.start, path, (), self._index)
         return found
+
+    def _ensure(self, path: Path) -> None:
+        """Index the containers along `path` in one descent, decoding only their siblings."""
+        if not self._lazy or self.root is None or not path or path[:-1] in self._index:
+            return
+        k = len(path) - 1
+        while k > 0 and path[:k] not in self._index:
+            k -= 1
+        if k == 0 and () not in self._index:
+            if self.text[self.root.start] in "{[":
+                _index_container(self.text, self.root.start, (), path, self._index)
+            return
+        m = _lookup(self._index[path[:k]], path[k])
+        if m is not None and self.text[m.value_span.start] in "{[":
+            _index_container(self.text, m.value_span.start, path[: k + 1], path[k + 1 :], self._index)
 
     def member(self, path: Path) -> Member | None:
         """The member at `path` (its key and value spans), or None when it does not exist."""
         if self.root is None:
             return None
+        self._ensure(path)
         current = Member(None, self.root)
         for depth, part in enumerate(path):
             container = self._container(path[:depth], current.value_span)
@@ -148,7 +166,7 @@ class SourceMap:
         if m.key_span is not None and found_path == path:
             return m.key_span
         container = self._container(found_path, span)
-        if container is not None and container.is_object:
+        if container is not None and container.is_object:  # noqa: SIM102
             members: dict[str, Member] = container.members  # type: ignore[assignment]
             for id_key in ("node_id", "edge_id", "type_id", "anrf_id", "name", "type"):
                 idm = members.get(id_key)
@@ -190,67 +208,82 @@ class SourceMap:
     # -- positions --------------------------------------------------------
 
     def position(self, offset: int) -> Position:
-        if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+        """Line/character of an offset. Lines are counted between cached checkpoints
+        (C-speed `str.count`), so a few findings in a huge file cost little."""
         offset = max(0, min(offset, len(self.text)))
-        line = bisect_right(self._line_starts, offset) - 1
-        return Position(line, offset - self._line_starts[line])
+        k = bisect_right(self._cp_offsets, offset) - 1
+        line = self._cp_lines[k] + self.text.count("\n", self._cp_offsets[k], offset)
+        if self._cp_offsets[k] != offset:
+            self._cp_offsets.insert(k + 1, offset)
+            self._cp_lines.insert(k + 1, line)
+        return Position(line, offset - (self.text.rfind("\n", 0, offset) + 1))
 
     def range(self, span: Span) -> Range:
         return Range(self.position(span.start), self.position(span.end))
 
     def offset(self, position: Position) -> int:
         """Inverse of `position` (clamped to the text)."""
-        self.position(0)
-        assert self._line_starts is not None
+        if self._line_starts is None:
+            lines = self.text.split("\n")
+            self._line_starts = [0, *map(add, accumulate(map(len, lines[:-1])), count(1))]
         line = min(max(position.line, 0), len(self._line_starts) - 1)
         start = self._line_starts[line]
         end = self._line_starts[line + 1] - 1 if line + 1 < len(self._line_starts) else len(self.text)
         return min(start + max(position.character, 0), end)
 
 
-def _skip_ws(text: str, i: int) -> int:
-    return _WS.match(text, i).end()  # type: ignore[union-attr]
+def _lookup(container: ContainerIndex, part: str | int) -> Member | None:
+    if container.is_object:
+        return container.members.get(str(part))  # type: ignore[union-attr]
+    if isinstance(part, int) and 0 <= part < len(container.members):
+        return container.members[part]  # type: ignore[index]
+    return None
 
 
-def _index_container(text: str, span: Span) -> ContainerIndex | None:
-    """Index the direct members of the (valid JSON) container at `span`."""
-    start = span.start
-    opener = text[start : start + 1]
-    if opener == "{":
-        obj: dict[str, Member] = {}
-        i = _skip_ws(text, start + 1)
-        if text[i] == "}":
-            return ContainerIndex(True, span, obj)
-        while True:
+def _index_container(text: str, start: int, path: Path, rest: Path, index: dict[Path, ContainerIndex]) -> ContainerIndex:
+    """Index the direct members of the (valid JSON) container starting at `start`.
+
+    Member values are skipped with the C decoder, except the one named by
+    `rest[0]`, which is indexed itself (recursively along `rest`): so the
+    containers on a requested path are each read once, not once per level.
+    """
+    ws = _WS.match
+    decode = _decoder.raw_decode
+    descend = rest[0] if rest else None
+    is_object = text[start] == "{"
+    members: dict[str, Member] | list[Member] = {} if is_object else []
+    closer = "}" if is_object else "]"
+    i = ws(text, start + 1).end()
+    position = 0
+    while text[i] != closer:
+        key_span = None
+        if is_object:
             key, key_end = scanstring(text, i + 1)
             key_span = Span(i, key_end)
-            i = _skip_ws(text, _skip_ws(text, key_end) + 1)  # past ':'
-            _, value_end = _decoder.raw_decode(text, i)
-            obj[key] = Member(key_span, Span(i, value_end))
-            i = _skip_ws(text, value_end)
-            if text[i] == "}":
-                return ContainerIndex(True, span, obj)
-            i = _skip_ws(text, i + 1)  # past ','
-    if opener == "[":
-        arr: list[Member] = []
-        i = _skip_ws(text, start + 1)
-        if text[i] == "]":
-            return ContainerIndex(False, span, arr)
-        while True:
-            _, value_end = _decoder.raw_decode(text, i)
-            arr.append(Member(None, Span(i, value_end)))
-            i = _skip_ws(text, value_end)
-            if text[i] == "]":
-                return ContainerIndex(False, span, arr)
-            i = _skip_ws(text, i + 1)
-    return None
+            i = ws(text, ws(text, key_end).end() + 1).end()  # past ':'
+            here: str | int = key
+        else:
+            here = position
+        if here == descend and text[i] in "{[":
+            child_path = path + (here,)
+            child = index.get(child_path) or _index_container(text, i, child_path, rest[1:], index)
+            value_end = child.span.end
+        else:
+            _, value_end = decode(text, i)
+        member = Member(key_span, Span(i, value_end))
+        if is_object:
+            members[here] = member  # type: ignore[index]
+        else:
+            members.append(member)  # type: ignore[union-attr]
+        position += 1
+        i = value_end
+        if text[i] not in ",]}":
+            i = ws(text, i).end()
+        if text[i] == ",":
+            i = ws(text, i + 1).end()
+    result = ContainerIndex(is_object, Span(start, i + 1), members)
+    index[path] = result
+    return result
 
 
 @dataclass(slots=True)
@@ -279,7 +312,7 @@ def parse_json(text: str) -> ParsedJson:
         pos = getattr(exc, "pos", 0) or 0
         msg = getattr(exc, "msg", str(exc))
         return ParsedJson(None, SourceMap(text, None, {}), [SyntaxProblem(Span(pos, min(pos + 1, len(text))), msg)], True)
-    start = _skip_ws(text, 0)
+    start = _WS.match(text, 0).end()  # type: ignore[union-attr]
     end = len(text.rstrip(" \t\n\r"))
     return ParsedJson(value, SourceMap(text, Span(start, end)))
 
