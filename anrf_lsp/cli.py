@@ -43,8 +43,7 @@ def _format_finding_text(path: str, finding: Any) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from checkers import check_document
-    from anrf_lsp.format.document import load_file
+    from checkers import check_file
 
     ignored = {c.strip().upper() for c in (args.ignore or "").split(",") if c.strip()}
     files = list(iter_anrf_files(args.paths))
@@ -53,8 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for path in files:
-        doc = load_file(path, max_bytes=args.max_size * 1024 * 1024)
-        for finding in check_document(doc):
+        for finding in check_file(path, max_bytes=args.max_size * 1024 * 1024):
             if finding.code in ignored:
                 continue
             counts[finding.severity] += 1
@@ -66,6 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        sys.stdout.flush()  # keep the summary (stderr) after every finding line when both go to one terminal
         print(
             f"{len(files)} file(s) checked: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info",
             file=sys.stderr,

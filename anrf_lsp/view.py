@@ -53,7 +53,7 @@ def render_pseudocode(model: Anrf) -> str:
     """Python-like pseudocode for every function of the execution layer."""
     try:
         return _render_pseudocode(model)
-    except Exception as exc:  # a view must never take the caller down
+    except Exception as exc:  # noqa: BLE001 - a view must never take the caller down
         return f"# cannot render pseudocode: {type(exc).__name__}: {exc}\n"
 
 
@@ -479,7 +479,7 @@ def render_structure(model: Anrf) -> str:
     """An outline of the three layers and the metadata."""
     try:
         return _render_structure(model)
-    except Exception as exc:  # a view must never take the caller down
+    except Exception as exc:  # noqa: BLE001 - a view must never take the caller down
         return f"# cannot render structure: {type(exc).__name__}: {exc}\n"
 
 
@@ -547,10 +547,10 @@ def _semantic_lines(model: Anrf) -> list[str]:
     children: dict[str, list[str]] = {}
     parent: dict[str, str] = {}
     for e in sem.edges:
-        if e.edge_type in _TREE_EDGES and e.source_id in nodes and e.target_id in nodes and e.target_id not in parent:
-            if e.source_id != e.target_id:
-                parent[e.target_id] = e.source_id
-                children.setdefault(e.source_id, []).append(e.target_id)
+        ends_known = e.source_id in nodes and e.target_id in nodes and e.source_id != e.target_id
+        if e.edge_type in _TREE_EDGES and ends_known and e.target_id not in parent:
+            parent[e.target_id] = e.source_id
+            children.setdefault(e.source_id, []).append(e.target_id)
 
     def line(node: Any, depth: int) -> str:
         props = node.properties

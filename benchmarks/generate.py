@@ -13,7 +13,7 @@ from typing import Any
 NODES_PER_FUNCTION = 13
 
 
-def _function(i: int) -> tuple[list[dict], list[dict], list[dict], list[dict], dict[str, str]]:
+def _function(i: int, dead_code: bool) -> tuple[list[dict], list[dict], list[dict], list[dict], dict[str, str]]:
     p = f"f{i}_"
     e = lambda n: f"{p}e{n}"  # noqa: E731
     exec_nodes = [
@@ -34,7 +34,9 @@ def _function(i: int) -> tuple[list[dict], list[dict], list[dict], list[dict], d
     flow = [(1, 2, "control_flow"), (2, 3, "control_flow"), (3, 4, "control_flow"), (4, 9, "loop_body"),
             (9, 10, "true_branch"), (9, 11, "false_branch"), (10, 11, "control_flow"), (11, 13, "control_flow")]
     exec_edges = [{"edge_id": f"{p}x{k}", "source_id": e(a), "target_id": e(b), "edge_type": t} for k, (a, b, t) in enumerate(flow)]
-    # e12 (len) is deliberately unused: one ANRF106 warning per function, like real drafts.
+    if not dead_code:
+        exec_nodes = [n for n in exec_nodes if n["node_id"] != e(12)]
+    # with dead_code, e12 (len) is unused: one ANRF106 warning per function, like real drafts
     sem_nodes = [
         {"node_id": f"{p}fn", "node_type": "function", "label": f"sum_even_{i}", "properties": {"return_type": "t_int"},
          "execution_refs": [e(1), e(13)], "intent_refs": ["/intent"]},
@@ -43,7 +45,7 @@ def _function(i: int) -> tuple[list[dict], list[dict], list[dict], list[dict], d
         {"node_id": f"{p}total", "node_type": "variable", "label": "total", "properties": {"type": "t_int"},
          "execution_refs": [e(3), e(10)], "intent_refs": []},
         {"node_id": f"{p}loop", "node_type": "control_flow", "label": "for num in numbers",
-         "execution_refs": [e(4), e(5), e(6), e(7), e(8), e(9), e(11), e(12)], "intent_refs": []},
+         "execution_refs": [e(4), e(5), e(6), e(7), e(8), e(9), e(11)] + ([e(12)] if dead_code else []), "intent_refs": []},
     ]
     sem_edges = [
         {"edge_id": f"{p}s1", "source_id": f"{p}fn", "target_id": f"{p}numbers", "edge_type": "has_parameter"},
@@ -54,8 +56,10 @@ def _function(i: int) -> tuple[list[dict], list[dict], list[dict], list[dict], d
     return exec_nodes, exec_edges, sem_nodes, sem_edges, symbols
 
 
-def make_document(exec_node_count: int) -> dict[str, Any]:
-    functions = max(1, exec_node_count // NODES_PER_FUNCTION)
+def make_document(exec_node_count: int, dead_code: bool = True) -> dict[str, Any]:
+    """A module with about `exec_node_count` execution nodes; `dead_code` adds one
+    unreachable node per function (so one ANRF106 warning each)."""
+    functions = max(1, exec_node_count // (NODES_PER_FUNCTION - (0 if dead_code else 1)))
     doc: dict[str, Any] = {
         "anrf_id": f"bench_{exec_node_count}",
         "version": "v1",
@@ -69,7 +73,7 @@ def make_document(exec_node_count: int) -> dict[str, Any]:
         "metadata": {"generated_by": "benchmarks/generate.py"},
     }
     for i in range(functions):
-        en, ee, sn, se, sym = _function(i)
+        en, ee, sn, se, sym = _function(i, dead_code)
         doc["execution"]["nodes"].extend(en)
         doc["execution"]["edges"].extend(ee)
         doc["semantic"]["nodes"].extend(sn)
@@ -78,5 +82,5 @@ def make_document(exec_node_count: int) -> dict[str, Any]:
     return doc
 
 
-def make_text(exec_node_count: int) -> str:
-    return json.dumps(make_document(exec_node_count), indent=2)
+def make_text(exec_node_count: int, dead_code: bool = True) -> str:
+    return json.dumps(make_document(exec_node_count, dead_code), indent=2)

@@ -7,10 +7,9 @@ service call. Each module below owns one group of codes and exposes
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 
-from anrf_lsp.format.document import Document, load_document, load_file
+from anrf_lsp.format.document import Document, gc_paused, load_document, load_file
 from anrf_lsp.format.findings import CATALOG, Finding
 from anrf_lsp.format.jsonsource import path_from_pointer
 
@@ -31,14 +30,9 @@ def check_document(doc: Document) -> list[Finding]:
     findings = list(doc.findings)
     if doc.model is not None and doc.syntax_ok:
         ctx = CheckContext(doc)
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # checks allocate many small, acyclic objects; GC passes only cost time here
-        try:
+        with gc_paused():
             for group in _groups():
                 findings.extend(_keep(doc, group.check(ctx)))
-        finally:
-            if gc_was_enabled:
-                gc.enable()
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -56,8 +50,12 @@ def _keep(doc: Document, found: Iterable[Finding]) -> Iterable[Finding]:
 
 
 def check_text(data: bytes | str, path: str = "<memory>") -> list[Finding]:
-    return check_document(load_document(data, path))
+    """Load and check in one collector pause (see `gc_paused`)."""
+    with gc_paused():
+        return check_document(load_document(data, path))
 
 
-def check_file(path: str) -> list[Finding]:
-    return check_document(load_file(path))
+def check_file(path: str, max_bytes: int | None = None) -> list[Finding]:
+    with gc_paused():
+        doc = load_file(path) if max_bytes is None else load_file(path, max_bytes=max_bytes)
+        return check_document(doc)

@@ -114,8 +114,10 @@ def build_graph(layer: ExecutionLayer) -> ExecGraph:
             graph.functions.setdefault(name, fn)
     for fn in graph.entries:
         _walk_function(graph, fn)
-    for loop_id in [n for n in graph.owner if nodes[n].operation in LOOP_OPS]:
-        _pair_loop(graph, loop_id)
+    # Innermost loops first: a function's walk meets outer loops before the loops they contain.
+    budget = [32 * len(nodes) + 1024]
+    for loop_id in reversed([n for n in graph.owner if nodes[n].operation in LOOP_OPS]):
+        _pair_loop(graph, loop_id, budget)
     return graph
 
 
@@ -134,22 +136,24 @@ def _walk_function(graph: ExecGraph, fn: Function) -> None:
                 queue.append(target)
 
 
-def _pair_loop(graph: ExecGraph, loop_id: str) -> None:
+def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int]) -> None:
     """Find the end_loop(s) closing `loop_id` and the statements its body encloses.
 
-    Walks the body keeping a stack of the nested loops entered; an end_loop met
-    with an empty stack closes this loop, one met inside a nested loop closes
-    that one (and its back edge, if written explicitly, is not followed).
+    Walks the body. A nested loop that is already paired (loops are paired
+    innermost first) is jumped over to its exits, so each walk covers one
+    nesting level and the whole pairing stays linear. An unpaired nested loop is
+    walked through with a stack of the loops entered; an end_loop met with an
+    empty stack closes `loop_id`, and an explicit back edge is never followed.
+    `budget` is shared by all loops and bounds the work on adversarial graphs.
     """
     body = graph.next(loop_id, "loop_body")
     if body is None:
         return
-    limit = 8 * len(graph.nodes) + 16  # bounds the walk on adversarial graphs
     seen: set[tuple[str, tuple[str, ...]]] = set()
     queue: deque[tuple[str, tuple[str, ...]]] = deque([(body, ())])
     ends: list[str] = []
-    while queue and limit > 0:
-        limit -= 1
+    while queue and budget[0] > 0:
+        budget[0] -= 1
         node_id, stack = queue.popleft()
         if (node_id, stack) in seen or node_id == loop_id and not stack:
             continue
@@ -169,9 +173,15 @@ def _pair_loop(graph: ExecGraph, loop_id: str) -> None:
                     queue.append((target, stack))
             continue
         if op in LOOP_OPS and node_id != loop_id:
-            inner = graph.next(node_id, "loop_body")
-            if inner is not None:
-                queue.append((inner, stack + (node_id,)))
+            if node_id in graph.loop_ends:  # paired already: jump to where it exits
+                for end in graph.loop_ends[node_id]:
+                    for target in graph.succ.get(end, {}).get("control_flow", ()):
+                        if target != node_id:
+                            queue.append((target, stack))
+            else:
+                inner = graph.next(node_id, "loop_body")
+                if inner is not None:
+                    queue.append((inner, stack + (node_id,)))
             for target in graph.succ.get(node_id, {}).get("control_flow", ()):
                 queue.append((target, stack))
             continue
@@ -187,13 +197,27 @@ def find_cycles(graph: ExecGraph) -> list[list[str]]:
     loops and are left out; any strongly connected component that remains is a
     forbidden cycle. Iterative Tarjan, so deep graphs cannot overflow the stack.
     """
+    nodes = graph.nodes
     adj: dict[str, list[str]] = {}
+    indegree: dict[str, int] = {}
     for src, by_type in graph.succ.items():
         for targets in by_type.values():
             for t in targets:
-                if graph.nodes[t].operation not in LOOP_OPS:
+                if nodes[t].operation not in LOOP_OPS:
                     adj.setdefault(src, []).append(t)
-    return [c for c in strongly_connected(adj) if len(c) > 1 or c[0] in adj.get(c[0], ())]
+                    indegree[t] = indegree.get(t, 0) + 1
+    # Peel off acyclic parts first (Kahn); only what remains can hold a cycle.
+    ready = [n for n in adj if n not in indegree]
+    while ready:
+        for t in adj.get(ready.pop(), ()):
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    remaining = {n for n, d in indegree.items() if d > 0}
+    if not remaining:
+        return []
+    sub = {n: [t for t in adj.get(n, ()) if t in remaining] for n in remaining}
+    return [c for c in strongly_connected(sub) if len(c) > 1 or c[0] in sub.get(c[0], ())]
 
 
 def strongly_connected(adj: dict[str, list[str]]) -> list[list[str]]:

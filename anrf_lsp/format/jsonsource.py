@@ -165,6 +165,10 @@ class SourceMap:
             return span
         if m.key_span is not None and found_path == path:
             return m.key_span
+        if self._lazy and found_path not in self._index and self.text[span.start] == "{":
+            quick = _leading_id_span(self.text, span.start)
+            if quick is not None:
+                return quick
         container = self._container(found_path, span)
         if container is not None and container.is_object:  # noqa: SIM102
             members: dict[str, Member] = container.members  # type: ignore[assignment]
@@ -230,6 +234,29 @@ class SourceMap:
         start = self._line_starts[line]
         end = self._line_starts[line + 1] - 1 if line + 1 < len(self._line_starts) else len(self.text)
         return min(start + max(position.character, 0), end)
+
+
+_ID_KEYS = ("node_id", "edge_id", "type_id", "anrf_id", "name", "type")
+
+
+def _leading_id_span(text: str, start: int, max_members: int = 3) -> Span | None:
+    """The id value's span when an id key is among an object's first members
+    (the usual layout), without indexing the whole object."""
+    ws = _WS.match
+    i = ws(text, start + 1).end()
+    for _ in range(max_members):
+        if text[i] != '"':
+            return None
+        key, key_end = scanstring(text, i + 1)
+        i = ws(text, ws(text, key_end).end() + 1).end()
+        _, value_end = _decoder.raw_decode(text, i)
+        if key in _ID_KEYS and text[i] == '"':
+            return Span(i, value_end)
+        i = ws(text, value_end).end()
+        if text[i] != ",":
+            return None
+        i = ws(text, i + 1).end()
+    return None
 
 
 def _lookup(container: ContainerIndex, part: str | int) -> Member | None:
