@@ -74,8 +74,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _load_for_use(path: str, force: bool) -> Any:
     """Load a document for run/view; refuse (exit 1) when it cannot be used."""
-    from checkers import check_document
     from anrf_lsp.format.document import load_file
+    from checkers import check_document
 
     if not os.path.isfile(path):
         raise UsageError(f"no such file: {path}")

@@ -15,7 +15,7 @@ NODES_PER_FUNCTION = 13
 
 def _function(i: int, dead_code: bool) -> tuple[list[dict], list[dict], list[dict], list[dict], dict[str, str]]:
     p = f"f{i}_"
-    e = lambda n: f"{p}e{n}"  # noqa: E731
+    e = lambda n: f"{p}e{n}"
     exec_nodes = [
         {"node_id": e(1), "operation": "function_def", "inputs": [e(2)], "outputs": [e(13)], "properties": {"name": f"sum_even_{i}"}},
         {"node_id": e(2), "operation": "parameter", "inputs": [], "outputs": [e(4)], "properties": {"name": "numbers"}},

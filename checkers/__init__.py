@@ -15,7 +15,7 @@ from anrf_lsp.format.jsonsource import path_from_pointer
 
 from .context import CheckContext
 
-__all__ = ["CATALOG", "Finding", "check_document", "check_text", "check_file", "CheckContext"]
+__all__ = ["CATALOG", "CheckContext", "Finding", "check_document", "check_file", "check_text"]
 
 
 def _groups():

@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from anrf_lsp.execution.graph import data_reachable, find_cycles, strongly_connected
 from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES, LOOP_OPS
+from anrf_lsp.format.document import json_kind
 from anrf_lsp.format.findings import Finding
 from anrf_lsp.format.jsonsource import Path
 from anrf_lsp.format.model import (
@@ -162,18 +163,6 @@ def _required(ctx: CheckContext, obj: AnrfModel, path: Path, required: tuple[str
             yield ctx.finding("ANRF101", path + (name,), f"'{name}' must not be empty{hint}", data={"field": name})
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "a string"
 
 
 def _property_values(ctx: CheckContext, props: dict[str, Any], path: Path) -> Iterator[Finding]:
@@ -187,7 +176,7 @@ def _property_values(ctx: CheckContext, props: dict[str, Any], path: Path) -> It
         yield ctx.finding(
             "ANRF101",
             path + (key,),
-            f"property values are strings in ANRF v1; found {_kind(value)} for '{key}' (write {suggestion})",
+            f"property values are strings in ANRF v1; found {json_kind(value)} for '{key}' (write {suggestion})",
             severity="warning",
             data={"key": key},
         )

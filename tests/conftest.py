@@ -25,6 +25,24 @@ def check_dict(doc: dict | list, indent: int | None = 2):
     return check_text(json.dumps(doc, indent=indent))
 
 
+def run(doc: dict) -> tuple[str, list]:
+    """Check `doc` as editors write it; return the text too, to slice ranges from."""
+    text = json.dumps(doc, indent=2)
+    return text, check_text(text)
+
+
+def text_at(text: str, rng) -> str:
+    """The text a finding's range covers."""
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return text[starts[rng.start.line] + rng.start.character : starts[rng.end.line] + rng.end.character]
+
+
+def found(findings, code: str) -> list:
+    return [f for f in findings if f.code == code]
+
+
 def codes(findings, severity: str | None = None) -> list[str]:
     return [f.code for f in findings if severity is None or f.severity == severity]
 

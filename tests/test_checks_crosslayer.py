@@ -6,26 +6,9 @@ import json
 
 import pytest
 
-from checkers import check_text
 from checkers.crosslayer import intent_ref_problem
 
-from .conftest import check_dict, sum_doc
-
-
-def run(doc: dict) -> tuple[str, list]:
-    text = json.dumps(doc, indent=2)
-    return text, check_text(text)
-
-
-def text_at(text: str, rng) -> str:
-    starts = [0]
-    for line in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return text[starts[rng.start.line] + rng.start.character : starts[rng.end.line] + rng.end.character]
-
-
-def found(findings, code: str) -> list:
-    return [f for f in findings if f.code == code]
+from .conftest import check_dict, found, run, sum_doc, text_at
 
 
 def fully_linked() -> dict:

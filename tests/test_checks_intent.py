@@ -13,23 +13,7 @@ from checkers import check_text
 from checkers.context import CheckContext
 from checkers.intent import estimate_functions, parse_complexity
 
-from .conftest import EXAMPLES, check_dict, sum_doc
-
-
-def run(doc: dict) -> tuple[str, list]:
-    text = json.dumps(doc, indent=2)
-    return text, check_text(text)
-
-
-def text_at(text: str, rng) -> str:
-    starts = [0]
-    for line in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return text[starts[rng.start.line] + rng.start.character : starts[rng.end.line] + rng.end.character]
-
-
-def found(findings, code: str) -> list:
-    return [f for f in findings if f.code == code]
+from .conftest import EXAMPLES, check_dict, found, run, sum_doc, text_at
 
 
 def with_constraints(doc: dict, *constraints: dict) -> dict:

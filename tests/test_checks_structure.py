@@ -9,26 +9,15 @@ import time
 import pytest
 
 from anrf_lsp.format.document import load_document
-from checkers import check_text
 from checkers.context import CheckContext
 
-from .conftest import check_dict, sum_doc
+from .conftest import check_dict, run, sum_doc, text_at
 
 STRUCTURE_CODES = {"ANRF101", "ANRF102", "ANRF103", "ANRF104", "ANRF105", "ANRF106", "ANRF107"}
 
 
-def run(doc: dict) -> tuple[str, list]:
-    """Check `doc` as editors write it; return the text too, to slice ranges from."""
-    text = json.dumps(doc, indent=2)
-    return text, check_text(text)
 
 
-def text_at(text: str, rng) -> str:
-    """The text a finding's range covers."""
-    starts = [0]
-    for line in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return text[starts[rng.start.line] + rng.start.character : starts[rng.end.line] + rng.end.character]
 
 
 def only(findings, code: str, pointer: str | None = None):

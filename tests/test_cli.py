@@ -14,7 +14,7 @@ from .conftest import EXAMPLES, ROOT, sum_doc
 
 
 def anrf(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "anrf_lsp", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "anrf_lsp", *args], check=False, capture_output=True, text=True, cwd=cwd or ROOT, timeout=120)
 
 
 @pytest.fixture

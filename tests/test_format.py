@@ -166,7 +166,6 @@ def test_string_where_an_object_belongs():
 
 def test_fifty_megabyte_document_is_checked(tmp_path):
     from benchmarks.generate import make_text
-
     from checkers import check_file
 
     big = tmp_path / "big.anrf.json"

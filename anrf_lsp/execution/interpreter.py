@@ -15,7 +15,7 @@ from typing import Any
 from anrf_lsp.format.model import Anrf
 
 from .graph import ExecGraph, Function, build_graph
-from .ops import OPS, LOOP_OPS, OpError, json_repr, kind_of
+from .ops import LOOP_OPS, OPS, OpError, json_repr, kind_of
 
 DEFAULT_MAX_STEPS = 1_000_000
 DEFAULT_MAX_CALL_DEPTH = 100
@@ -150,14 +150,11 @@ class Interpreter:
         node = self.graph.nodes[loop_id]
         if node.operation == "for_each":
             items = self._operand(frame, node, 0)
-            if isinstance(items, str):
-                items = list(items)
-            elif isinstance(items, dict):
-                items = list(items)
-            elif not isinstance(items, list):
+            if not isinstance(items, (list, str, dict)):
                 raise AnrfRuntimeError(f"for_each needs a list or string, got {kind_of(items)}", loop_id)
-            else:
-                items = list(items)  # iterate a snapshot: appending inside the body cannot loop forever
+            # characters of a string, keys of an object, or a snapshot of a list
+            # (so appending inside the body cannot loop forever)
+            items = list(items)
             frame.loops.append(_Loop(loop_id, items, -1))
         else:
             frame.loops.append(_Loop(loop_id, None))

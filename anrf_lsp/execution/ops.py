@@ -169,9 +169,8 @@ def _mod(a: Any, b: Any) -> Any:
 
 
 def _pow(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and a not in (0, 1, -1):
-        if b * max(a.bit_length(), 1) > MAX_INT_BITS:
-            raise OpError(f"integer result exceeds {MAX_INT_BITS} bits")
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and a not in (0, 1, -1) and b * max(a.bit_length(), 1) > MAX_INT_BITS:
+        raise OpError(f"integer result exceeds {MAX_INT_BITS} bits")
     try:
         result = a**b
     except (OverflowError, ZeroDivisionError) as exc:
@@ -334,7 +333,7 @@ def _to_float(x: Any) -> float:
 
 def _round(x: Any, digits: Any = None) -> Any:
     if digits is None:
-        return int(round(x))
+        return round(x)
     return round(x, _int(digits, "digits"))
 
 

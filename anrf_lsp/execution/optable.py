@@ -29,7 +29,7 @@ def render_table() -> str:
 
 def replace_table(markdown: str) -> str:
     block = f"{START}\n{render_table()}\n{END}"
-    return re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, markdown, flags=re.S)
+    return re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, markdown, flags=re.DOTALL)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ checkers, hover and navigation keep working on the valid parts.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +135,7 @@ def _load(data: bytes | str, path: str) -> Document:
         return doc
 
     if not isinstance(parsed.value, dict):
-        kind = _json_kind(parsed.value)
+        kind = json_kind(parsed.value)
         findings.append(doc.finding("ANRF101", (), f"an ANRF document must be a JSON object, found {kind}"))
         return doc
 
@@ -179,7 +179,7 @@ def _unreadable(path: str, message: str) -> Document:
     return doc
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -207,7 +207,7 @@ def _error_message(err: dict[str, Any]) -> str:
     loc = err["loc"]
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     etype = err["type"]
-    got = _json_kind(err.get("input"))
+    got = json_kind(err.get("input"))
     if etype in _EXPECTED:
         return f"'{name}' must be {_EXPECTED[etype]}, found {got}"
     if etype == "literal_error":

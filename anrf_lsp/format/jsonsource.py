@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from itertools import accumulate, count
-from operator import add
 from dataclasses import dataclass, field
+from itertools import accumulate, count
 from json.decoder import scanstring
+from operator import add
 from typing import Any
 
 from .findings import Position, Range
@@ -170,7 +170,7 @@ class SourceMap:
             if quick is not None:
                 return quick
         container = self._container(found_path, span)
-        if container is not None and container.is_object:  # noqa: SIM102
+        if container is not None and container.is_object:
             members: dict[str, Member] = container.members  # type: ignore[assignment]
             for id_key in ("node_id", "edge_id", "type_id", "anrf_id", "name", "type"):
                 idm = members.get(id_key)

@@ -9,10 +9,9 @@ Validation is strict: no silent coercion of `1` into `"1"`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from typing_extensions import Annotated
 
 SUPPORTED_VERSION = "v1"
 
