@@ -459,14 +459,21 @@ class _Inference:
         self.ctx, self.types = ctx, types
         self.graph = ctx.graph
         self.kinds: dict[str, str] = {}
-        self.special = {
-            "parameter": lambda nid, node: self.declared(nid, "type") or "any",
-            "variable_def": self.variable_kind,
-            "constant": self.constant_kind,
-            "for_each": lambda nid, node: element_kind(self.kinds.get(node.inputs[0], "any")) if node.inputs else "any",
-            "call": lambda nid, node: self.call_kind(node),
-            "assign": lambda nid, node: self.kinds.get(node.inputs[-1], "any") if node.inputs else "any",
-        }
+
+    # Rules for operations whose kind is not read off the op table. Plain functions in a
+    # class-level table (not bound methods stored on the instance): no reference cycle,
+    # so a checked document is freed as soon as it is dropped.
+    def _parameter_kind(self, nid: str, node: ExecNode) -> str:
+        return self.declared(nid, "type") or "any"
+
+    def _for_each_kind(self, nid: str, node: ExecNode) -> str:
+        return element_kind(self.kinds.get(node.inputs[0], "any")) if node.inputs else "any"
+
+    def _call_rule(self, nid: str, node: ExecNode) -> str:
+        return self.call_kind(node)
+
+    def _assign_kind(self, nid: str, node: ExecNode) -> str:
+        return self.kinds.get(node.inputs[-1], "any") if node.inputs else "any"
 
     def dependencies(self, nid: str, node: ExecNode) -> list[str]:
         """The nodes whose kinds this node's kind is computed from."""
@@ -484,9 +491,9 @@ class _Inference:
     def kind(self, nid: str, node: ExecNode) -> str:
         """Operands' kinds through the op's signatures; structure ops by their own rules."""
         op = node.operation
-        rule = self.special.get(op)
+        rule = _RULES.get(op)
         if rule is not None:
-            return rule(nid, node)
+            return rule(self, nid, node)
         if op not in OPS or op in _NO_VALUE:
             return "any"
         kinds = self.kinds
@@ -525,6 +532,16 @@ class _Inference:
         return (self.declared(callee.entry, "return_type") or "any") if callee else "any"
 
 
+
+
+_RULES = {
+    "parameter": _Inference._parameter_kind,
+    "variable_def": _Inference.variable_kind,
+    "constant": _Inference.constant_kind,
+    "for_each": _Inference._for_each_kind,
+    "call": _Inference._call_rule,
+    "assign": _Inference._assign_kind,
+}
 def declared_kind(ctx: CheckContext, types: TypeTable, nid: str, key: str) -> str | None:
     """The kind a covering semantic node declares (properties.type / return_type) for an exec node.
 

@@ -201,3 +201,24 @@ def test_model_rejects_nothing_silently():
     findings = check_text(json.dumps(raw))
     assert any(f.code == "ANRF101" and f.pointer == "/semantic/nodes/0/label" for f in findings)
     assert Anrf.model_validate(sum_doc()).semantic.nodes[0].label == "sum"
+
+
+def test_checking_creates_no_reference_cycles():
+    """A checked document is freed by reference counting the moment it is dropped;
+    a cycle would keep megabytes alive until a full collection (and cost a pause)."""
+    import gc
+
+    from checkers import check_document
+
+    text = (EXAMPLES / "valid" / "text_utils.anrf.json").read_bytes()
+    check_document(load_document(text))  # warm-up: first use creates lazily built, long-lived objects
+    gc.collect()
+    gc.disable()
+    try:
+        for data in (text, text[: len(text) // 2]):  # valid, and broken (the recovery path)
+            doc = load_document(data)
+            check_document(doc)
+            del doc
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
