@@ -135,6 +135,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from anrf_lsp.lsp.server import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anrf", description="Tools for ANRF v1 documents (*.anrf.json).")
     parser.add_argument("--version", action="version", version=f"anrf {__version__}")
@@ -164,7 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the ANRF v1 JSON Schema")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
+    add_lsp_arguments(p)
+    p.set_defaults(func=cmd_lsp)
     return parser
+
+
+def add_lsp_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of `anrf lsp` and `anrf-lsp` (here, so the CLI does not import pygls to list them)."""
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
+    parser.add_argument("--log-file", help="log file (default: the platformdirs log dir)")
+    parser.add_argument("--log-level", choices=("error", "warning", "info", "debug"))
+    parser.add_argument("--debounce-ms", type=int, help="quiet time after edits before re-checking (default 150)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,198 @@
+"""Per-document analysis scheduling: debounced, off the event loop, never stale.
+
+Why this shape:
+- Checking a large document takes a while, so it runs in a worker thread and
+  the event loop keeps answering hover, completion and cancellations meanwhile.
+- Debounce with a leading edge: an edit after a quiet spell is checked at once
+  (the user sees results as soon as possible); edits that follow within
+  `debounce_ms` wait for a quiet spell of that length, so a typing burst costs
+  one check, not one per keystroke.
+- One check at a time per document, and a result is delivered only while its
+  version is still the document's current one: an old result never overwrites
+  a newer one.
+- Features that need the current analysis (`current`) skip the debounce wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from anrf_lsp.format.document import Document, load_document
+from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.jsonsource import SourceMap, Span
+from anrf_lsp.settings import Settings
+
+from .positions import TextPositions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Analysis:
+    """One version of one document, loaded and checked."""
+
+    uri: str
+    version: int | None
+    doc: Document
+    findings: list[Finding]
+    positions: TextPositions
+    seconds: float = 0.0
+
+    @cached_property
+    def index(self) -> Any:
+        """Id definitions and references (built on first use by a navigation feature)."""
+        from anrf_lsp.language.index import build_index
+
+        return build_index(self.doc)
+
+
+def analyze(uri: str, version: int | None, text: str, settings: Settings, encoding: str) -> Analysis:
+    """Load and check one text. Never raises: an internal error becomes an ANRF000 finding."""
+    from checkers import check_document
+
+    started = time.perf_counter()
+    path = uri_to_display_path(uri)
+    if len(text) > settings.max_file_bytes:
+        doc = _placeholder(path, text, f"document is larger than the {settings.max_file_size_mb:g} MiB limit "
+                           "(setting maxFileSizeMb); not checked")
+        findings = list(doc.findings)
+    else:
+        try:
+            doc = load_document(text, path)
+            findings = [f for f in check_document(doc) if f.code not in settings.ignore]
+        except Exception as exc:  # noqa: BLE001 - a checker bug must not take the server down
+            log.exception("internal error while checking %s", uri)
+            doc = _placeholder(path, text, f"internal error while checking this document: {type(exc).__name__}: {exc}")
+            findings = list(doc.findings)
+    return Analysis(uri, version, doc, findings, TextPositions(doc.source, encoding), time.perf_counter() - started)
+
+
+def _placeholder(path: str, text: str, message: str) -> Document:
+    """A document that is not analysed: one ANRF000 finding at the start, no tree."""
+    doc = Document(path=path, text=text, source=SourceMap(text, None, {}), model=None, syntax_ok=False, _tree=None)
+    doc.findings.append(doc.finding("ANRF000", (), message, span=Span(0, min(1, len(text)))))
+    return doc
+
+
+def uri_to_display_path(uri: str) -> str:
+    from pygls.uris import to_fs_path
+
+    return to_fs_path(uri) or uri
+
+
+@dataclass(eq=False)
+class _Entry:
+    version: int | None
+    text: str
+    last_change: float = 0.0
+    latest: Analysis | None = None
+    task: asyncio.Task | None = None  # the analysis of `version`, possibly still waiting out the debounce
+    waiting: bool = False  # `task` is in its debounce sleep
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    closed: bool = False
+
+
+class Analyzer:
+    """Owns the open documents' analyses; `on_result` gets each fresh, current one."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        settings: Callable[[], Settings],
+        encoding: Callable[[], str],
+        on_result: Callable[[Analysis], None],
+    ):
+        self._executor = executor
+        self._settings = settings
+        self._encoding = encoding
+        self._on_result = on_result
+        self._entries: dict[str, _Entry] = {}
+
+    def __contains__(self, uri: str) -> bool:
+        return uri in self._entries
+
+    def uris(self) -> list[str]:
+        return list(self._entries)
+
+    def changed(self, uri: str, version: int | None, text: str) -> None:
+        """A new version of `uri` (didOpen/didChange): schedule its analysis."""
+        now = time.monotonic()
+        entry = self._entries.get(uri)
+        if entry is None:
+            entry = self._entries[uri] = _Entry(version, text)
+            delay = 0.0
+        else:
+            quiet = now - entry.last_change
+            entry.version, entry.text = version, text
+            debounce = self._settings().debounce_ms / 1000
+            delay = 0.0 if quiet >= debounce else debounce
+            if entry.task is not None and entry.waiting:
+                entry.task.cancel()
+        entry.last_change = now
+        self._start(uri, entry, delay)
+
+    def recheck_all(self) -> None:
+        """Settings changed: analyse every open document again."""
+        for uri, entry in self._entries.items():
+            entry.latest = None
+            self._start(uri, entry, 0.0)
+
+    def closed(self, uri: str) -> None:
+        """didClose: forget the document (its text and analyses are released)."""
+        entry = self._entries.pop(uri, None)
+        if entry is not None:
+            entry.closed = True
+            if entry.task is not None and entry.waiting:
+                entry.task.cancel()
+
+    def latest(self, uri: str) -> Analysis | None:
+        """The newest finished analysis, whatever its version (for cheap, tolerant features)."""
+        entry = self._entries.get(uri)
+        return entry.latest if entry else None
+
+    async def current(self, uri: str) -> Analysis | None:
+        """The analysis of the current version (waits for it, skipping any debounce wait)."""
+        while True:
+            entry = self._entries.get(uri)
+            if entry is None:
+                return None
+            if entry.latest is not None and entry.latest.version == entry.version:
+                return entry.latest
+            if entry.task is None or entry.task.done() or entry.waiting:
+                if entry.task is not None and entry.waiting:
+                    entry.task.cancel()
+                self._start(uri, entry, 0.0)
+            assert entry.task is not None
+            await asyncio.shield(entry.task)
+
+    def _start(self, uri: str, entry: _Entry, delay: float) -> None:
+        entry.waiting = delay > 0
+        entry.task = asyncio.get_running_loop().create_task(self._run(uri, entry, entry.version, delay))
+
+    async def _run(self, uri: str, entry: _Entry, version: int | None, delay: float) -> None:
+        if delay > 0:
+            try:
+                await asyncio.sleep(delay)
+            except asyncio.CancelledError:
+                return
+        entry.waiting = False
+        async with entry.lock:  # one analysis at a time per document
+            if entry.closed or entry.version != version:
+                return  # superseded while waiting
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(
+                self._executor, analyze, uri, version, entry.text, self._settings(), self._encoding()
+            )
+        if entry.closed or entry.version != version:
+            log.debug("dropped the analysis of %s version %s: superseded", uri, version)
+            return
+        entry.latest = result
+        log.debug("checked %s version %s in %.0f ms", uri, version, result.seconds * 1000)
+        self._on_result(result)

@@ -1,0 +1,509 @@
+"""The ANRF language server (pygls 2): thin handlers over `anrf_lsp.language` and `checkers`.
+
+Each handler converts LSP types, calls plain functions (off the event loop when
+the work can be slow), and converts back. Heavy modules (checkers, pydantic
+models, navigation) are imported on first use so `initialize` answers fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from anrf_lsp import __version__
+from anrf_lsp.settings import Settings, SettingsError, from_environment, section_of
+
+from . import convert, logs
+from .analysis import Analysis, Analyzer
+from .workspace_symbols import WorkspaceFiles
+
+log = logging.getLogger(__name__)
+
+VERIFY_COMMAND = "anrf.verify"
+ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
+TRIGGER_CHARACTERS = ['"']
+
+
+class AnrfLanguageServer(LanguageServer):
+    def __init__(self, base_settings: dict[str, Any] | None = None):
+        super().__init__("anrf-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, max_workers=4)
+        self.base_settings = Settings().updated(from_environment()).updated(base_settings or {})
+        self.settings = self.base_settings
+        self.pull_diagnostics = False
+        # Checks run one at a time in their own thread (CPU-bound, and the GIL
+        # makes more threads pointless); feature work has its own small pool.
+        self.check_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-check")
+        self.feature_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="anrf-feature")
+        self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self._encoding, self._on_analysis)
+        self.workspace_files = WorkspaceFiles()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- plumbing ------------------------------------------------------------
+
+    def _encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    async def off_loop(self, fn: Any, *args: Any) -> Any:
+        """Run slow feature work in a worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.feature_executor, fn, *args)
+
+    def send_log(self, params: types.LogMessageParams) -> None:
+        """window/logMessage from any thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            if _on_loop(loop):
+                self.window_log_message(params)
+            else:
+                loop.call_soon_threadsafe(self.window_log_message, params)
+        except RuntimeError:
+            pass  # loop shutting down
+
+    def apply_settings(self, changes: dict[str, Any] | None) -> bool:
+        """Apply a settings update; on a bad value tell the user and keep the old settings."""
+        try:
+            new = self.base_settings.updated(changes)
+        except SettingsError as exc:
+            log.warning("%s", exc)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=str(exc)))
+            return False
+        old, self.settings = self.settings, new
+        if (old.log_level, old.log_file) != (new.log_level, new.log_file):
+            self.configure_logging()
+        if old != new:
+            self.analyzer.recheck_all()
+        return True
+
+    def configure_logging(self) -> None:
+        used = logs.configure(self.settings.log_level, self.settings.log_file, self.send_log)
+        log.info("anrf-lsp %s; log file: %s", __version__, used or "none (cannot be opened)")
+
+    def _on_analysis(self, analysis: Analysis) -> None:
+        if self.pull_diagnostics:
+            return  # the client asks (textDocument/diagnostic)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=analysis.uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
+        )
+
+    def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+        caps = self.client_capabilities.text_document
+        related = bool(caps and caps.publish_diagnostics and caps.publish_diagnostics.related_information)
+        return [convert.diagnostic(f, analysis.positions, analysis.uri, self.settings.docs_url, related) for f in analysis.findings]
+
+    def markdown_supported(self) -> bool:
+        caps = self.client_capabilities.text_document
+        formats = caps.hover.content_format if caps and caps.hover else None
+        return not formats or types.MarkupKind.Markdown in formats
+
+
+server = AnrfLanguageServer()
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def is_anrf_document(uri: str, language_id: str | None = None) -> bool:
+    return uri.endswith(".anrf.json") or language_id == "anrf"
+
+
+# -- lifecycle ---------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: AnrfLanguageServer, params: types.InitializeParams) -> None:
+    ls._loop = asyncio.get_running_loop()
+    options = section_of(params.initialization_options)
+    ls.configure_logging()
+    if options:
+        ls.apply_settings(options)
+    mode = ls.settings.diagnostics_mode
+    client_pulls = bool(params.capabilities.text_document and params.capabilities.text_document.diagnostic)
+    ls.pull_diagnostics = mode == "pull" or (mode == "auto" and client_pulls)
+    ls.workspace_files.set_roots(_roots(params))
+
+
+def _roots(params: types.InitializeParams) -> list[str]:
+    from pygls.uris import to_fs_path
+
+    uris = [f.uri for f in params.workspace_folders or []] or ([params.root_uri] if params.root_uri else [])
+    paths = [to_fs_path(u) for u in uris]
+    if not paths and params.root_path:
+        paths = [params.root_path]
+    return [p for p in paths if p]
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: AnrfLanguageServer, params: types.InitializedParams) -> None:
+    await _pull_configuration(ls)
+
+
+async def _pull_configuration(ls: AnrfLanguageServer) -> None:
+    caps = ls.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return
+    try:
+        result = await ls.workspace_configuration_async(types.ConfigurationParams(items=[types.ConfigurationItem(section="anrf")]))
+    except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps the current settings
+        log.debug("workspace/configuration failed: %s", exc)
+        return
+    if result and isinstance(result[0], dict):
+        ls.apply_settings(result[0])
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: AnrfLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    section = section_of(params.settings)
+    if section is not None:
+        ls.apply_settings(section)
+    else:
+        await _pull_configuration(ls)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_folders(ls: AnrfLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    from pygls.uris import to_fs_path
+
+    ls.workspace_files.set_roots([p for f in ls.workspace.folders.values() if (p := to_fs_path(f.uri))])
+
+
+# -- documents -----------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    doc = params.text_document
+    if is_anrf_document(doc.uri, doc.language_id):
+        ls.analyzer.changed(doc.uri, doc.version, doc.text)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if uri in ls.analyzer:
+        ls.analyzer.changed(uri, params.text_document.version, ls.workspace.get_text_document(uri).source)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: AnrfLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.workspace_files.forget(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: AnrfLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if uri in ls.analyzer:
+        ls.analyzer.closed(uri)
+        if not ls.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="anrf", inter_file_dependencies=False, workspace_diagnostics=False),
+)
+async def pull_diagnostics(ls: AnrfLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    analysis = await ls.analyzer.current(params.text_document.uri)
+    if analysis is None or not ls.pull_diagnostics:
+        # Not ours, or diagnostics are pushed (an empty report keeps them from showing twice).
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    result_id = f"{analysis.version}:{id(analysis)}"
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(analysis), result_id=result_id)
+
+
+# -- navigation ------------------------------------------------------------------
+
+
+async def _analysis_at(ls: AnrfLanguageServer, uri: str, position: types.Position) -> tuple[Analysis, int] | None:
+    analysis = await ls.analyzer.current(uri)
+    if analysis is None:
+        return None
+    return analysis, analysis.positions.offset(position)
+
+
+def _location(analysis: Analysis, span: Any) -> types.Location:
+    return types.Location(uri=analysis.uri, range=analysis.positions.span_to_client(span))
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    from anrf_lsp.language import navigation
+
+    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, offset = found
+    result = await ls.off_loop(navigation.hover, analysis.doc, analysis.index, offset)
+    if result is None:
+        return None
+    markdown, span = result
+    kind = types.MarkupKind.Markdown if ls.markdown_supported() else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=markdown), range=analysis.positions.span_to_client(span))
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+async def definition(ls: AnrfLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    from anrf_lsp.language import navigation
+
+    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, offset = found
+    spans = await ls.off_loop(navigation.definition, analysis.doc, analysis.index, offset)
+    return [_location(analysis, s) for s in spans] or None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+async def references(ls: AnrfLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
+    from anrf_lsp.language import navigation
+
+    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, offset = found
+    spans = await ls.off_loop(navigation.references, analysis.doc, analysis.index, offset, params.context.include_declaration)
+    return [_location(analysis, s) for s in spans] or None
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+async def document_symbols(
+    ls: AnrfLanguageServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
+    from anrf_lsp.language import navigation
+
+    analysis = await ls.analyzer.current(params.text_document.uri)
+    if analysis is None:
+        return None
+    symbols = await ls.off_loop(navigation.document_symbols, analysis.doc)
+    caps = ls.client_capabilities.text_document
+    hierarchical = bool(caps and caps.document_symbol and caps.document_symbol.hierarchical_document_symbol_support)
+    if hierarchical:
+        return [_document_symbol(analysis, s) for s in symbols]
+    return list(_flat_symbols(analysis, symbols, None))
+
+
+def _symbol_kind(kind: str) -> types.SymbolKind:
+    return getattr(types.SymbolKind, kind.title().replace("_", ""), types.SymbolKind.Object)
+
+
+def _document_symbol(analysis: Analysis, symbol: Any) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=symbol.name or "(unnamed)",
+        detail=symbol.detail or None,
+        kind=_symbol_kind(symbol.kind),
+        range=analysis.positions.span_to_client(symbol.span),
+        selection_range=analysis.positions.span_to_client(symbol.selection_span),
+        children=[_document_symbol(analysis, c) for c in symbol.children] or None,
+    )
+
+
+def _flat_symbols(analysis: Analysis, symbols: list[Any], container: str | None) -> Any:
+    for s in symbols:
+        yield types.SymbolInformation(
+            name=s.name or "(unnamed)",
+            kind=_symbol_kind(s.kind),
+            location=_location(analysis, s.selection_span),
+            container_name=container,
+        )
+        yield from _flat_symbols(analysis, s.children, s.name)
+
+
+@server.feature(types.WORKSPACE_SYMBOL)
+async def workspace_symbols(ls: AnrfLanguageServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol] | None:
+    open_docs = {}
+    for uri in ls.analyzer.uris():
+        analysis = await ls.analyzer.current(uri)
+        if analysis is not None:
+            open_docs[uri] = analysis
+    found = await ls.off_loop(ls.workspace_files.symbols, params.query, open_docs, ls.settings.workspace_symbol_max_files)
+    return [
+        types.WorkspaceSymbol(
+            name=s.name,
+            kind=_symbol_kind(s.kind),
+            location=types.Location(uri=uri, range=rng),
+            container_name=s.container or None,
+        )
+        for uri, rng, s in found
+    ]
+
+
+# -- editing help ------------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
+async def completion(ls: AnrfLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+    from anrf_lsp.language import navigation
+
+    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, offset = found
+    result = await ls.off_loop(navigation.completions, analysis.doc, analysis.index, offset)
+    if result is None:
+        return None
+    replace, candidates = result
+    rng = analysis.positions.span_to_client(replace)
+    items = [
+        types.CompletionItem(
+            label=c.label,
+            kind=types.CompletionItemKind.Reference if c.kind == "id" else types.CompletionItemKind.EnumMember,
+            detail=c.detail or None,
+            text_edit=types.TextEdit(range=rng, new_text=c.label),
+            sort_text=f"{i:05d}",
+        )
+        for i, c in enumerate(candidates)
+    ]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
+    from anrf_lsp.language import navigation
+
+    if not ls.settings.inlay_hints:
+        return None
+    analysis = await ls.analyzer.current(params.text_document.uri)
+    if analysis is None:
+        return None
+    start = analysis.positions.offset(params.range.start)
+    end = analysis.positions.offset(params.range.end)
+    hints = await ls.off_loop(navigation.inlay_hints, analysis.doc, start, end)
+    source = analysis.doc.source
+    return [
+        types.InlayHint(
+            position=analysis.positions.to_client(source.position(h.offset)),
+            label=h.label,
+            kind=types.InlayHintKind.Parameter,
+            padding_left=True,
+        )
+        for h in hints
+    ]
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    from anrf_lsp.language.quickfix import quick_fixes
+
+    uri = params.text_document.uri
+    analysis = await ls.analyzer.current(uri)
+    if analysis is None:
+        return None
+    actions: list[types.CodeAction] = []
+    seen: set[tuple[str, str]] = set()
+    for diag in params.context.diagnostics:
+        payload = convert.fix_payload(diag)
+        if payload is None:
+            continue
+        for fix in await ls.off_loop(quick_fixes, analysis.doc, *payload):
+            key = (fix.title, repr([(e.span, e.new_text) for e in fix.edits]))
+            if key in seen:
+                continue  # e.g. one "rebuild symbol table" for several findings
+            seen.add(key)
+            edits = [convert.text_edit(e.span, e.new_text, analysis.positions) for e in fix.edits]
+            actions.append(
+                types.CodeAction(
+                    title=fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=fix.preferred or None,
+                    edit=_workspace_edit(ls, uri, analysis.version, edits),
+                )
+            )
+    return actions or None
+
+
+def _workspace_edit(ls: AnrfLanguageServer, uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+    """Versioned edits where the client supports them: a fix for an old version is refused, not misapplied."""
+    caps = ls.client_capabilities.workspace
+    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+    if versioned and version is not None:
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits)
+            ]
+        )
+    return types.WorkspaceEdit(changes={uri: edits})
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+@server.command(VERIFY_COMMAND)
+async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """Run every check on a document (open or on disk); returns the findings and counts."""
+    uri = args[0] if args and isinstance(args[0], str) else None
+    if isinstance(args[0] if args else None, dict):
+        uri = args[0].get("uri")
+    if not uri:
+        raise ValueError("anrf.verify needs a document URI argument")
+    analysis = await ls.analyzer.current(uri)
+    if analysis is None:
+        analysis = await ls.off_loop(_analyze_file, uri, ls.settings)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in analysis.findings:
+        counts[f.severity] += 1
+    return {
+        "uri": uri,
+        "version": analysis.version,
+        "ok": counts["error"] == 0,
+        "counts": counts,
+        "findings": [f.to_dict() for f in analysis.findings],
+    }
+
+
+def _analyze_file(uri: str, settings: Settings) -> Analysis:
+    from .analysis import analyze, uri_to_display_path
+
+    path = uri_to_display_path(uri)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(settings.max_file_bytes + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = data.decode("utf-8", errors="replace")
+    return analyze(uri, None, text, settings, types.PositionEncodingKind.Utf16)
+
+
+# -- entry point ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`anrf-lsp` console script (same as `anrf lsp`)."""
+    import argparse
+
+    from anrf_lsp.cli import add_lsp_arguments
+
+    parser = argparse.ArgumentParser(prog="anrf-lsp", description="ANRF language server")
+    add_lsp_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: Any) -> int:
+    flags = {k: v for k, v in {"log_file": args.log_file, "log_level": args.log_level, "debounce_ms": args.debounce_ms}.items() if v is not None}
+    try:
+        server.base_settings = server.base_settings.updated(flags)
+    except SettingsError as exc:
+        print(f"anrf lsp: error: {exc}", file=sys.stderr)
+        return 2
+    server.settings = server.base_settings
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            print("anrf lsp: error: --tcp wants HOST:PORT, e.g. 127.0.0.1:2087", file=sys.stderr)
+            return 2
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
