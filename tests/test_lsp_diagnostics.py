@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 import pytest_lsp
@@ -190,8 +191,7 @@ async def test_logs_go_to_the_client_and_a_file(client: LanguageClient):
     assert any("anrf-lsp" in m.message and "log file" in m.message for m in client.log_messages)
     log_file = os.path.join(LOG_DIR, "server.log")
     assert os.path.exists(log_file)
-    with open(log_file, encoding="utf-8") as fh:
-        assert "anrf-lsp" in fh.read()
+    assert "anrf-lsp" in Path(log_file).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("client_name", CLIENTS)

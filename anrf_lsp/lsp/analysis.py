@@ -67,7 +67,7 @@ def analyze(uri: str, version: int | None, text: str, settings: Settings, encodi
         try:
             doc = load_document(text, path)
             findings = [f for f in check_document(doc) if f.code not in settings.ignore]
-        except Exception as exc:  # noqa: BLE001 - a checker bug must not take the server down
+        except Exception as exc:
             log.exception("internal error while checking %s", uri)
             doc = _placeholder(path, text, f"internal error while checking this document: {type(exc).__name__}: {exc}")
             findings = list(doc.findings)
@@ -120,6 +120,10 @@ class Analyzer:
 
     def uris(self) -> list[str]:
         return list(self._entries)
+
+    def text(self, uri: str) -> str:
+        """The current text of an open document."""
+        return self._entries[uri].text
 
     def changed(self, uri: str, version: int | None, text: str) -> None:
         """A new version of `uri` (didOpen/didChange): schedule its analysis."""

@@ -22,6 +22,18 @@ def _units(text: str, encoding: str) -> int:
     return len(text)
 
 
+def column_offset(line: str, character: int, encoding: str) -> int:
+    """Code points into `line` that `character` code units in `encoding` reach (clamped)."""
+    if encoding == types.PositionEncodingKind.Utf32 or line.isascii():
+        return min(max(character, 0), len(line))
+    used = 0
+    for i, ch in enumerate(line):
+        if used >= character:
+            return i
+        used += _units(ch, encoding)
+    return len(line)
+
+
 class TextPositions:
     """Conversions for one version of one document."""
 
@@ -65,10 +77,4 @@ class TextPositions:
         if pos.line >= len(self._line_starts):
             return len(self.text)
         end = self.text.find("\n", start)
-        line = self.text[start : end if end >= 0 else len(self.text)]
-        used = 0
-        for i, ch in enumerate(line):
-            if used >= pos.character:
-                return start + i
-            used += _units(ch, self.encoding)
-        return start + len(line)
+        return start + column_offset(self.text[start : end if end >= 0 else len(self.text)], pos.character, self.encoding)

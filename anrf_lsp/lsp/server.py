@@ -15,11 +15,12 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from anrf_lsp import __version__
 from anrf_lsp.settings import Settings, SettingsError, from_environment, section_of
 
-from . import convert, logs
+from . import convert, logs, textsync
 from .analysis import Analysis, Analyzer
 from .workspace_symbols import WorkspaceFiles
 
@@ -30,9 +31,49 @@ ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
 
 
+class AnrfProtocol(LanguageServerProtocol):
+    """ANRF documents keep their text in the analyzer, synchronized by `textsync`
+    (pygls' own copy costs a Python loop over every line per keystroke);
+    any other document is pygls' business as usual."""
+
+    _server: AnrfLanguageServer
+
+    def _ours(self, uri: str, language_id: str | None = None) -> bool:
+        return uri in self._server.analyzer or (language_id is not None and is_anrf_document(uri, language_id))
+
+    def _user_handler(self, method: str, params: Any) -> Any:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
+        if self._ours(params.text_document.uri, params.text_document.language_id):
+            return (yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params))
+        return (yield from super().lsp_text_document__did_open(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        if self._ours(params.text_document.uri):
+            return (yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params))
+        return (yield from super().lsp_text_document__did_change(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+        if self._ours(params.text_document.uri):
+            return (yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params))
+        return (yield from super().lsp_text_document__did_close(params))
+
+
 class AnrfLanguageServer(LanguageServer):
     def __init__(self, base_settings: dict[str, Any] | None = None):
-        super().__init__("anrf-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, max_workers=4)
+        super().__init__(
+            "anrf-lsp",
+            __version__,
+            protocol_cls=AnrfProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            max_workers=4,
+        )
         self.base_settings = Settings().updated(from_environment()).updated(base_settings or {})
         self.settings = self.base_settings
         self.pull_diagnostics = False
@@ -191,7 +232,11 @@ def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) ->
 def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     if uri in ls.analyzer:
-        ls.analyzer.changed(uri, params.text_document.version, ls.workspace.get_text_document(uri).source)
+        text = ls.analyzer.text(uri)
+        encoding = ls._encoding()
+        for change in params.content_changes:
+            text = textsync.apply_change(text, change, encoding)
+        ls.analyzer.changed(uri, params.text_document.version, text)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -1,0 +1,40 @@
+"""Incremental text synchronization that stays cheap on multi-megabyte documents.
+
+pygls rebuilds a document from its split lines on every change (a Python loop
+over every line, on the event loop); for a 4 MB ANRF file that is tens of
+milliseconds per keystroke. Here a change costs one C-speed scan to the edited
+line and one string splice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from .positions import column_offset
+
+
+def line_start(text: str, line: int) -> int:
+    """Offset of the start of `line` (the end of the text when it has fewer lines).
+    One regex match runs the scan in C (about 10 ms at line 140,000)."""
+    if line <= 0:
+        return 0
+    m = re.compile(r"(?:[^\n]*\n){%d}" % line).match(text)
+    return m.end() if m else len(text)
+
+
+def offset_at(text: str, pos: types.Position, encoding: str) -> int:
+    start = line_start(text, pos.line)
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return start + column_offset(text[start:end], pos.character, encoding)
+
+
+def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
+    """The text after one LSP content change (ranged or whole-document)."""
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        start = offset_at(text, change.range.start, encoding)
+        end = max(start, offset_at(text, change.range.end, encoding))
+        return text[:start] + change.text + text[end:]
+    return change.text

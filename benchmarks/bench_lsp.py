@@ -1,0 +1,187 @@
+"""Drive the real language server process and time what users feel.
+
+- `initialize` round trip (request sent -> response), and process start -> response;
+- didChange -> publishDiagnostics latency (p50/p95) for single edits, each after
+  a quiet spell (how a user edits: type, pause, look), on documents with 1k and
+  10k execution nodes;
+- the same for a burst of 10 edits 30 ms apart (latency of the last one).
+
+Targets (issue 3): p95 under 100 ms at 10k nodes; initialize under 300 ms.
+
+    python benchmarks/bench_lsp.py [--sizes 1000 10000] [--edits 30] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from benchmarks.generate import make_text
+
+QUIET_S = 0.4  # longer than the debounce: each single edit starts a fresh burst
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+class Client:
+    def __init__(self) -> None:
+        self.lsp = LanguageClient("anrf-bench", "1")
+        self.waiters: dict[tuple[str, int | None], asyncio.Future] = {}
+
+        @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_publish(params: types.PublishDiagnosticsParams) -> None:
+            fut = self.waiters.pop((params.uri, params.version), None)
+            if fut is not None and not fut.done():
+                fut.set_result((time.perf_counter(), params))
+
+        @self.lsp.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(params: types.LogMessageParams) -> None:
+            pass
+
+    def expect(self, uri: str, version: int) -> asyncio.Future:
+        fut = asyncio.get_running_loop().create_future()
+        self.waiters[(uri, version)] = fut
+        return fut
+
+
+def _change(uri: str, version: int, line: int, old_len: int, text: str) -> types.DidChangeTextDocumentParams:
+    rng = types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=old_len))
+    return types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(range=rng, text=text)],
+    )
+
+
+SERVER = (sys.executable, "-m", "anrf_lsp", "lsp", "--log-level", "warning")
+
+
+async def _initialize(client: Client) -> float:
+    sent = time.perf_counter()
+    await client.lsp.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.lsp.initialized(types.InitializedParams())
+    return time.perf_counter() - sent
+
+
+async def _stop(client: Client) -> None:
+    await client.lsp.shutdown_async(None)
+    client.lsp.exit(None)
+    await client.lsp.stop()
+
+
+async def startup_times(runs: int = 3) -> tuple[float, float]:
+    """(cold: process spawn -> initialize answered, warm: initialize round trip to an idle,
+    started process), medians in ms. Cold is dominated by importing pygls/lsprotocol."""
+    cold, warm = [], []
+    for _ in range(runs):
+        client = Client()
+        started = time.perf_counter()
+        await client.lsp.start_io(*SERVER)
+        await _initialize(client)
+        cold.append(time.perf_counter() - started)
+        await _stop(client)
+        client = Client()
+        await client.lsp.start_io(*SERVER)
+        await asyncio.sleep(2.0)  # let the process finish importing and wait on stdin
+        warm.append(await _initialize(client))
+        await _stop(client)
+    return statistics.median(cold) * 1e3, statistics.median(warm) * 1e3
+
+
+async def bench(sizes: list[int], edits: int) -> dict:
+    cold_ms, warm_ms = await startup_times()
+    client = Client()
+    await client.lsp.start_io(*SERVER)
+    await _initialize(client)
+    out: dict = {"initialize_ms": warm_ms, "start_to_initialized_ms": cold_ms, "documents": []}
+
+    for size in sizes:
+        text = make_text(size, False)
+        lines = text.split("\n")
+        line_no = next(i for i, line in enumerate(lines) if '"description"' in line)
+        original = lines[line_no]
+        uri = f"file:///bench/doc_{size}.anrf.json"
+        fut = client.expect(uri, 1)
+        t0 = time.perf_counter()
+        client.lsp.text_document_did_open(
+            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+        )
+        t1, first = await asyncio.wait_for(fut, 120)
+        open_ms = (t1 - t0) * 1e3
+
+        latencies = []
+        current = original
+        version = 1
+        for k in range(edits):
+            await asyncio.sleep(QUIET_S)
+            version += 1
+            new = original.replace("functions", f"functions ({k})")
+            fut = client.expect(uri, version)
+            t0 = time.perf_counter()
+            client.lsp.text_document_did_change(_change(uri, version, line_no, len(current), new))
+            t1, _ = await asyncio.wait_for(fut, 120)
+            latencies.append((t1 - t0) * 1e3)
+            current = new
+
+        burst = []
+        for _ in range(3):
+            await asyncio.sleep(QUIET_S)
+            for k in range(10):
+                version += 1
+                new = original.replace("functions", f"functions [{version}]")
+                fut = client.expect(uri, version)
+                t0 = time.perf_counter()
+                client.lsp.text_document_did_change(_change(uri, version, line_no, len(current), new))
+                current = new
+                await asyncio.sleep(0.03)
+            t1, _ = await asyncio.wait_for(fut, 120)
+            burst.append((t1 - t0) * 1e3)
+        client.lsp.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+        out["documents"].append({
+            "exec_nodes": size, "bytes": len(text), "findings": len(first.diagnostics), "open_ms": open_ms,
+            "edit_p50_ms": statistics.median(latencies), "edit_p95_ms": percentile(latencies, 95),
+            "edit_max_ms": max(latencies), "burst_last_edit_ms": statistics.median(burst),
+        })
+    await _stop(client)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = asyncio.run(bench(args.sizes, args.edits))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    verdict = "OK" if result["initialize_ms"] < 300 else "MISSED"
+    print(f"initialize round trip (started server): {result['initialize_ms']:.1f} ms (target < 300 ms): {verdict}; "
+          f"cold (process spawn -> initialize answered): {result['start_to_initialized_ms']:.1f} ms")
+    print(f"{'exec nodes':>10} {'size':>8} {'open ms':>8} {'edit p50':>9} {'edit p95':>9} {'edit max':>9} {'burst last':>11}")
+    for d in result["documents"]:
+        print(f"{d['exec_nodes']:>10} {d['bytes'] / 1e6:>6.1f}MB {d['open_ms']:>8.1f} {d['edit_p50_ms']:>9.1f} "
+              f"{d['edit_p95_ms']:>9.1f} {d['edit_max_ms']:>9.1f} {d['burst_last_edit_ms']:>11.1f}")
+    for d in result["documents"]:
+        if d["exec_nodes"] == 10000:
+            verdict = "OK" if d["edit_p95_ms"] < 100 else "MISSED"
+            print(f"10k nodes: didChange -> publishDiagnostics p95 {d['edit_p95_ms']:.1f} ms (target < 100 ms): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
