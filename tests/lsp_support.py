@@ -135,3 +135,31 @@ def position_of(text: str, needle: str, nth: int = 0, delta: int = 1) -> types.P
 
 def pretty(doc: Any) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits (UTF-16 positions) the way an editor does: all against the original text."""
+    lines = text.split("\n")
+
+    def offset(pos: types.Position) -> int:
+        start = sum(len(line) + 1 for line in lines[: pos.line])
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        units, i = 0, 0
+        while i < len(line) and units < pos.character:
+            units += 2 if ord(line[i]) > 0xFFFF else 1
+            i += 1
+        return start + i
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def edits_for(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
+    """The text edits a code action makes to `uri` (versioned documentChanges or plain changes)."""
+    edit = action.edit
+    assert edit is not None
+    if edit.document_changes:
+        return [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
+    return list((edit.changes or {}).get(uri, []))
