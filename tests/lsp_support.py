@@ -163,3 +163,10 @@ def edits_for(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     if edit.document_changes:
         return [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
     return list((edit.changes or {}).get(uri, []))
+
+
+def position_at(text: str, offset: int) -> types.Position:
+    """LSP position (UTF-16) of a code-point offset."""
+    line = text.count("\n", 0, offset)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return types.Position(line=line, character=len(text[line_start:offset].encode("utf-16-le", "surrogatepass")) // 2)

@@ -27,6 +27,7 @@ from .workspace_symbols import WorkspaceFiles
 log = logging.getLogger(__name__)
 
 VERIFY_COMMAND = "anrf.verify"
+STATUS_COMMAND = "anrf.status"
 ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
 
@@ -505,6 +506,17 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
         "ok": counts["error"] == 0,
         "counts": counts,
         "findings": [f.to_dict() for f in analysis.findings],
+    }
+
+
+@server.command(STATUS_COMMAND)
+def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """What the server holds: for editor status bars and for checking that closing releases state."""
+    return {
+        "version": __version__,
+        "openDocuments": ls.analyzer.uris(),
+        "diagnostics": "pull" if ls.pull_diagnostics else "push",
+        "settings": ls.settings.model_dump(by_alias=True),
     }
 
 
