@@ -79,9 +79,10 @@ class AnrfLanguageServer(LanguageServer):
         self.settings = self.base_settings
         self.pull_diagnostics = False
         # Checks run one at a time in their own thread (CPU-bound, and the GIL
-        # makes more threads pointless); feature work has its own small pool.
+        # makes more threads pointless); feature work has its own thread (one, as
+        # a document's lazily built source index is not safe to build concurrently).
         self.check_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-check")
-        self.feature_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="anrf-feature")
+        self.feature_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-feature")
         self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self._encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -285,13 +286,13 @@ def _location(analysis: Analysis, span: Any) -> types.Location:
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    from anrf_lsp.language import navigation
+    from anrf_lsp.language.hover import hover as hover_card
 
     found = await _analysis_at(ls, params.text_document.uri, params.position)
     if found is None:
         return None
     analysis, offset = found
-    result = await ls.off_loop(navigation.hover, analysis.doc, analysis.index, offset)
+    result = await ls.off_loop(hover_card, analysis.doc, analysis.index, offset)
     if result is None:
         return None
     markdown, span = result
@@ -327,12 +328,12 @@ async def references(ls: AnrfLanguageServer, params: types.ReferenceParams) -> l
 async def document_symbols(
     ls: AnrfLanguageServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
-    from anrf_lsp.language import navigation
+    from anrf_lsp.language.symbols import document_symbols as outline
 
     analysis = await ls.analyzer.current(params.text_document.uri)
     if analysis is None:
         return None
-    symbols = await ls.off_loop(navigation.document_symbols, analysis.doc)
+    symbols = await ls.off_loop(outline, analysis.doc, analysis.index)
     caps = ls.client_capabilities.text_document
     hierarchical = bool(caps and caps.document_symbol and caps.document_symbol.hierarchical_document_symbol_support)
     if hierarchical:
@@ -377,11 +378,11 @@ async def workspace_symbols(ls: AnrfLanguageServer, params: types.WorkspaceSymbo
     return [
         types.WorkspaceSymbol(
             name=s.name,
-            kind=_symbol_kind(s.kind),
-            location=types.Location(uri=uri, range=rng),
-            container_name=s.container or None,
+            kind=_symbol_kind(s.symbol.kind),
+            location=types.Location(uri=s.uri, range=s.range),
+            container_name=s.symbol.container or None,
         )
-        for uri, rng, s in found
+        for s in found
     ]
 
 
@@ -390,33 +391,42 @@ async def workspace_symbols(ls: AnrfLanguageServer, params: types.WorkspaceSymbo
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
 async def completion(ls: AnrfLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
-    from anrf_lsp.language import navigation
+    from anrf_lsp.language.completion import completions
 
     found = await _analysis_at(ls, params.text_document.uri, params.position)
     if found is None:
         return None
     analysis, offset = found
-    result = await ls.off_loop(navigation.completions, analysis.doc, analysis.index, offset)
+    result = await ls.off_loop(completions, analysis.doc, analysis.index, offset)
     if result is None:
         return None
-    replace, candidates = result
-    rng = analysis.positions.span_to_client(replace)
+    rng = analysis.positions.span_to_client(result.replace_span)
+    markdown = ls.markdown_supported()
     items = [
         types.CompletionItem(
             label=c.label,
-            kind=types.CompletionItemKind.Reference if c.kind == "id" else types.CompletionItemKind.EnumMember,
+            kind=_COMPLETION_KINDS.get(c.kind, types.CompletionItemKind.Value),
             detail=c.detail or None,
-            text_edit=types.TextEdit(range=rng, new_text=c.label),
+            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation) if c.documentation and markdown else (c.documentation or None),
+            text_edit=types.TextEdit(range=rng, new_text=c.insert_text),
+            filter_text=c.insert_text,
             sort_text=f"{i:05d}",
         )
-        for i, c in enumerate(candidates)
+        for i, c in enumerate(result.items)
     ]
-    return types.CompletionList(is_incomplete=False, items=items)
+    return types.CompletionList(is_incomplete=result.is_incomplete, items=items)
+
+
+_COMPLETION_KINDS = {
+    "reference": types.CompletionItemKind.Reference,
+    "enum_member": types.CompletionItemKind.EnumMember,
+    "operator": types.CompletionItemKind.Operator,
+}
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
-    from anrf_lsp.language import navigation
+    from anrf_lsp.language.inlay import inlay_hints as hints_in
 
     if not ls.settings.inlay_hints:
         return None
@@ -425,13 +435,14 @@ async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> 
         return None
     start = analysis.positions.offset(params.range.start)
     end = analysis.positions.offset(params.range.end)
-    hints = await ls.off_loop(navigation.inlay_hints, analysis.doc, start, end)
+    hints = await ls.off_loop(hints_in, analysis.doc, start, end, analysis.index)
     source = analysis.doc.source
     return [
         types.InlayHint(
             position=analysis.positions.to_client(source.position(h.offset)),
             label=h.label,
             kind=types.InlayHintKind.Parameter,
+            tooltip=h.tooltip or None,
             padding_left=True,
         )
         for h in hints

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lsprotocol import types
 
@@ -22,10 +22,19 @@ SUFFIX = ".anrf.json"
 SKIP_DIRS = {"node_modules", "__pycache__", "build", "dist", "venv", ".venv"}
 
 
+class Located(NamedTuple):
+    """A symbol with where it is (`name` first: what `best_matches` ranks by)."""
+
+    name: str
+    symbol: Any
+    uri: str
+    range: types.Range
+
+
 @dataclass(frozen=True, slots=True)
 class _Cached:
     stamp: tuple[float, int]
-    symbols: list[tuple[Any, types.Range]]
+    symbols: list[Located]
 
 
 class WorkspaceFiles:
@@ -54,32 +63,29 @@ class WorkspaceFiles:
                     return out[:limit]
         return out
 
-    def symbols(self, query: str, open_docs: dict[str, Any], limit: int) -> list[tuple[str, types.Range, Any]]:
-        """(uri, range, symbol) for every symbol matching `query`, open documents first."""
-        from pygls.uris import from_fs_path, to_fs_path
+    def symbols(self, query: str, open_docs: dict[str, Any], limit: int) -> list[Located]:
+        """Symbols matching `query` across the workspace (open documents use the editor's text)."""
+        from pygls.uris import to_fs_path
 
-        from anrf_lsp.language.navigation import workspace_symbols
+        from anrf_lsp.language.symbols import all_symbols, best_matches
 
-        found: list[tuple[str, types.Range, Any]] = []
+        candidates: list[Located] = []
         open_paths = set()
         for uri, analysis in open_docs.items():
             open_paths.add(to_fs_path(uri))
-            for s in workspace_symbols(analysis.doc, query):
-                found.append((uri, analysis.positions.span_to_client(s.span), s))
+            span_to_client = analysis.positions.span_to_client
+            candidates.extend(Located(s.name, s, uri, span_to_client(s.span)) for s in all_symbols(analysis.index))
         for path in self.files(limit):
-            if path in open_paths:
-                continue
-            cached = self._load(path)
-            if cached is None:
-                continue
-            uri = from_fs_path(path) or path
-            for s, rng in cached.symbols:
-                if _matches(query, s.name):
-                    found.append((uri, rng, s))
-        return found
+            if path not in open_paths:
+                cached = self._load(path)
+                candidates.extend(cached.symbols if cached else ())
+        return best_matches(query, candidates)
 
     def _load(self, path: str) -> _Cached | None:
-        from anrf_lsp.language.navigation import workspace_symbols
+        from pygls.uris import from_fs_path
+
+        from anrf_lsp.language.index import build_index
+        from anrf_lsp.language.symbols import all_symbols
 
         try:
             st = os.stat(path)
@@ -92,13 +98,8 @@ class WorkspaceFiles:
             return cached
         doc = load_file(path)
         positions = TextPositions(doc.source)
-        cached = _Cached(stamp, [(s, positions.span_to_client(s.span)) for s in workspace_symbols(doc, "")])
+        uri = from_fs_path(path) or path
+        cached = _Cached(stamp, [Located(s.name, s, uri, positions.span_to_client(s.span)) for s in all_symbols(build_index(doc))])
         with self._lock:
             self._cache[path] = cached
         return cached
-
-
-def _matches(query: str, name: str) -> bool:
-    from anrf_lsp.language.navigation import symbol_matches
-
-    return symbol_matches(query, name)

@@ -1,0 +1,58 @@
+"""Confidence scores stored in a document's `metadata` (a string -> string map).
+
+- `metadata.confidence_score`: the whole document's score.
+- `metadata["confidence.<node_id>"]`: one semantic or execution node's score,
+  e.g. `"confidence.exec_node_3": "0.91"` (a convention of this project: the
+  v1 format has no per-node field, and metadata is its one open map).
+
+A score is a calibrated probability, from conformal calibration of the
+generator's scores, that the generated ANRF is correct (acceptable). Scores are
+read when they are numbers, or strings holding numbers, between 0 and 1.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+DOCUMENT_KEY = "confidence_score"
+NODE_PREFIX = "confidence."
+MEANING = "calibrated probability that the generated ANRF is correct (acceptable), from conformal calibration of the generator's scores"
+
+
+def parse_score(value: Any) -> float | None:
+    """The score `value` holds (a number or number-like string in [0, 1]), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and math.isfinite(value) and 0 <= value <= 1:
+        return float(value)
+    return None
+
+
+def metadata(tree: Any) -> dict:
+    found = tree.get("metadata") if isinstance(tree, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def document_score(tree: Any) -> float | None:
+    return parse_score(metadata(tree).get(DOCUMENT_KEY))
+
+
+def node_scores(tree: Any) -> dict[str, float]:
+    """node_id -> score, from the `confidence.<node_id>` metadata keys."""
+    scores = {}
+    for key, value in metadata(tree).items():
+        if isinstance(key, str) and key.startswith(NODE_PREFIX):
+            score = parse_score(value)
+            if score is not None:
+                scores[key[len(NODE_PREFIX) :]] = score
+    return scores
+
+
+def render(score: float) -> str:
+    return f"{score:.2f}"

@@ -1,0 +1,192 @@
+"""Hover cards (Markdown): on an id, what it names and how it is wired across the
+three layers; on the intent block, the intent and the document's confidence.
+
+Cards stay small on huge documents: each group of references lists at most
+`MAX_LISTED` ids and counts the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..execution.ops import OPS
+from ..format.document import Document
+from ..format.jsonsource import Span
+from . import confidence
+from .describe import clip, property_of, string_of, summary
+from .fields import EXEC_EDGE, EXEC_NODE, SCOPE_LAYERS, SCOPE_LISTS, SCOPE_NAMES, SEMANTIC_EDGE, SEMANTIC_NODE, TYPE
+from .index import Definition, IdIndex, Reference
+
+MAX_LISTED = 5
+MAX_CONSTRAINTS = 8
+_EDGES = (SEMANTIC_EDGE, EXEC_EDGE)
+
+
+def hover(doc: Document, index: IdIndex, offset: int) -> tuple[str, Span] | None:
+    """(Markdown, span it describes) for the position, or None when there is nothing to say."""
+    site = index.at(offset)
+    if site is not None:
+        return id_card(index, site.scope, site.id), site.span
+    path, on_key = index.path_at(offset)
+    if not path or path[0] not in ("intent", "metadata"):
+        return None
+    if path[0] == "metadata" and (len(path) < 2 or not _is_confidence_key(path[1])):
+        return None
+    member = index.locator.member(path)
+    if member is None:
+        return None
+    span = member.key_span if on_key and member.key_span is not None else member.value_span
+    return (intent_card(index.tree) if path[0] == "intent" else confidence_card(index.tree, path[1])), span
+
+
+# -- ids ---------------------------------------------------------------------------
+
+
+def id_card(index: IdIndex, scope: str, id_: str) -> str:
+    """What `id_` names in `scope`, and the references into and out of it."""
+    defs = index.definitions_of(scope, id_)
+    if not defs:
+        count = index.count_references(scope, id_)
+        return (
+            f"**`{id_}`** names no {SCOPE_NAMES[scope]}\n\n"
+            f"No entry of `{SCOPE_LISTS[scope]}` has this id; it is named by {_plural(count, 'dangling reference')}."
+        )
+    defn = defs[0]
+    lines = [f"**{SCOPE_NAMES[scope]}** `{id_}` · {SCOPE_LAYERS[scope]} layer", ""]
+    lines += _details(index, defn)
+    if len(defs) > 1:
+        lines.append(f"- ⚠ defined {len(defs)} times in `{SCOPE_LISTS[scope]}` (ANRF103)")
+    if scope not in _EDGES:
+        lines += _references_out(index.references_from(defn.path))
+    lines += _references_in(index, index.references_to(scope, id_))
+    return "\n".join(lines)
+
+
+def _details(index: IdIndex, defn: Definition) -> list[str]:
+    obj = defn.obj
+    if defn.scope == EXEC_NODE:
+        operation = string_of(obj, "operation")
+        spec = OPS.get(operation)
+        lines = [f"- operation: `{operation or '?'}`" + (f" — {clip(spec.doc.split('. ')[0], 120)}" if spec else " (unknown operation)")]
+        props = obj.get("properties")
+        if isinstance(props, dict) and props:
+            shown = ", ".join(f"{clip(k, 20)} = `{property_of(obj, k)}`" for k in list(props)[:4])
+            lines.append(f"- properties: {shown}" + (", …" if len(props) > 4 else ""))
+        return lines
+    if defn.scope == SEMANTIC_NODE:
+        lines = [f"- node_type: `{string_of(obj, 'node_type') or '?'}` · label: `{string_of(obj, 'label')}`"]
+        for key, title in (("type", "type"), ("return_type", "returns")):
+            if property_of(obj, key):
+                lines.append(f"- {title}: {_type_name(index, property_of(obj, key))}")
+        return lines
+    if defn.scope == TYPE:
+        lines = [f"- type_kind: `{string_of(obj, 'type_kind') or '?'}` · name: `{string_of(obj, 'name')}`"]
+        if property_of(obj, "element_type"):
+            lines.append(f"- element type: {_type_name(index, property_of(obj, 'element_type'))}")
+        if string_of(obj, "parent_type"):
+            lines.append(f"- parent type: {_type_name(index, string_of(obj, 'parent_type'))}")
+        fields = _dicts(obj.get("fields"))
+        if fields:
+            shown = ", ".join(f"`{string_of(f, 'name')}`: {_type_name(index, string_of(f, 'type_id'))}" for f in fields[:MAX_LISTED])
+            lines.append(f"- fields: {shown}" + (f", … ({len(fields)} in all)" if len(fields) > MAX_LISTED else ""))
+        return lines
+    ends = SEMANTIC_NODE if defn.scope == SEMANTIC_EDGE else EXEC_NODE
+    source, target = string_of(obj, "source_id"), string_of(obj, "target_id")
+    return [
+        f"- edge_type: `{string_of(obj, 'edge_type') or '?'}`",
+        f"- {_node_name(index, ends, source)} → {_node_name(index, ends, target)}",
+    ]
+
+
+def _type_name(index: IdIndex, type_id: str) -> str:
+    found = index.definitions_of(TYPE, type_id)
+    return f"`{type_id}` ({string_of(found[0].obj, 'name') or 'unnamed'})" if found else f"`{type_id}` (unknown type)"
+
+
+def _node_name(index: IdIndex, scope: str, id_: str) -> str:
+    found = index.definitions_of(scope, id_)
+    return f"`{id_}` ({summary(found[0])})" if found else f"`{id_ or '?'}` (no such {SCOPE_NAMES[scope]})"
+
+
+def _references_out(refs: list[Reference]) -> list[str]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        groups[ref.field].append(f"`{ref.id}`")
+    if not groups:
+        return []
+    return ["", f"**Refers to** {_plural(len(refs), 'id')}:"] + [f"- {field}: {_listed(items)}" for field, items in groups.items()]
+
+
+def _references_in(index: IdIndex, refs: list[Reference]) -> list[str]:
+    if not refs:
+        return ["", "**Referred to** by nothing."]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        owner = index.definition_at(ref.owner) if ref.owner is not None else None
+        if ref.owner is None:
+            groups["semantic.symbol_table"].append(f"`{clip(ref.path[-1], 40)}`")
+        elif owner is None:
+            groups[f"{ref.field} of unnamed entries"].append(f"`{'.'.join(map(str, ref.owner))}`")
+        elif owner.scope in _EDGES:
+            other = string_of(owner.obj, "source_id" if ref.field == "target_id" else "target_id")
+            direction = "from" if ref.field == "target_id" else "to"
+            groups[f"{SCOPE_NAMES[owner.scope]}s"].append(f"`{owner.id}` ({string_of(owner.obj, 'edge_type')} {direction} `{other}`)")
+        else:
+            groups[f"{ref.field} of {SCOPE_NAMES[owner.scope]}s"].append(f"`{owner.id}`")
+    return ["", f"**Referred to** by {_plural(len(refs), 'reference')}:"] + [
+        f"- {where}: {_listed(items)}" for where, items in groups.items()
+    ]
+
+
+def _listed(items: list[str]) -> str:
+    shown = ", ".join(items[:MAX_LISTED])
+    return shown + (f", … ({len(items)} in all)" if len(items) > MAX_LISTED else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+# -- intent and confidence ------------------------------------------------------------
+
+
+def intent_card(tree: dict) -> str:
+    intent = tree.get("intent")
+    intent = intent if isinstance(intent, dict) else {}
+    lines = [f"**Intent** · {string_of(intent, 'intent_type') or 'no intent_type'}", ""]
+    description = intent.get("description")
+    lines.append(f"> {clip(description, 400)}" if isinstance(description, str) and description.strip() else "_No description._")
+    constraints = _dicts(intent.get("constraints"))
+    if constraints:
+        lines += ["", f"**Constraints** ({len(constraints)}):"]
+        for c in constraints[:MAX_CONSTRAINTS]:
+            formal = f" (`{string_of(c, 'formal_spec')}`)" if string_of(c, "formal_spec") else ""
+            lines.append(f"- {string_of(c, 'type') or '?'}: {string_of(c, 'description')}{formal}")
+        if len(constraints) > MAX_CONSTRAINTS:
+            lines.append(f"- … {len(constraints) - MAX_CONSTRAINTS} more")
+    tags = intent.get("tags")
+    if isinstance(tags, list) and tags:
+        lines += ["", "Tags: " + ", ".join(f"`{clip(t, 30)}`" for t in tags[:10] if isinstance(t, str))]
+    lines += ["", confidence_card(tree, confidence.DOCUMENT_KEY)]
+    return "\n".join(lines)
+
+
+def confidence_card(tree: dict, key: str) -> str:
+    """One line: the score under metadata `key` and what it means, or why there is none."""
+    raw = confidence.metadata(tree).get(key)
+    score = confidence.parse_score(raw)
+    where = f"`metadata.{key}`" if key == confidence.DOCUMENT_KEY else f'`metadata["{key}"]`'
+    if score is not None:
+        return f"**Confidence** {confidence.render(score)}: {confidence.MEANING} ({where})."
+    if raw is None:
+        return f"**Confidence**: none. {where} is not set, so nothing says how likely this ANRF is to be correct (it gives the {confidence.MEANING})."
+    return f"**Confidence**: {where} is `{clip(raw, 30)}`, not a number between 0 and 1; it should hold the {confidence.MEANING}."
+
+
+def _is_confidence_key(key: str | int) -> bool:
+    return isinstance(key, str) and (key == confidence.DOCUMENT_KEY or key.startswith(confidence.NODE_PREFIX))
+
+
+def _dicts(value: object) -> list[dict]:
+    """The objects of a JSON array (a partial tree may hold anything)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
