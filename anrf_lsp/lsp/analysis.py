@@ -125,6 +125,9 @@ class Analyzer:
         """The current text of an open document."""
         return self._entries[uri].text
 
+    def version(self, uri: str) -> int | None:
+        return self._entries[uri].version
+
     def changed(self, uri: str, version: int | None, text: str) -> None:
         """A new version of `uri` (didOpen/didChange): schedule its analysis."""
         now = time.monotonic()

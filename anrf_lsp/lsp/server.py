@@ -525,7 +525,9 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     """What the server holds: for editor status bars and for checking that closing releases state."""
     return {
         "version": __version__,
-        "openDocuments": ls.analyzer.uris(),
+        "openDocuments": [
+            {"uri": uri, "version": ls.analyzer.version(uri), "length": len(ls.analyzer.text(uri))} for uri in ls.analyzer.uris()
+        ],
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
         "settings": ls.settings.model_dump(by_alias=True),
     }
