@@ -101,3 +101,69 @@ async def _session(edits: list[tuple[float, int, str, str]]) -> None:
 def test_500_random_edits_keep_the_server_answering(seed):
     # A session is drawn from a seed: 500 recorded draws would exceed hypothesis' input budget.
     asyncio.run(_session(random_edits(random.Random(seed))))
+
+
+async def test_cancelled_requests_leave_the_server_answering():
+    from benchmarks.generate import make_text
+
+    client = make_client()
+    await client.start_io(*server_config().server_command, env=server_config().server_env)
+    try:
+        await client.initialize_session(initialize_params("neovim"))
+        uri = "file:///cancel/big.anrf.json"
+        text = make_text(2000, True)
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+        )
+        doc = types.TextDocumentIdentifier(uri=uri)
+        futures = []
+        for msg_id in range(1000, 1010):
+            fut = client.protocol.send_request(
+                types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, types.DocumentSymbolParams(text_document=doc), msg_id=msg_id
+            )
+            client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+            futures.append(asyncio.wrap_future(fut))
+        outcomes = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), REQUEST_TIMEOUT)
+        assert len(outcomes) == 10  # each answered: a result or a RequestCancelled error, never silence
+        assert all(not isinstance(o, BaseException) or "cancel" in str(o).lower() for o in outcomes), outcomes
+        hover = await asyncio.wait_for(
+            client.text_document_hover_async(types.HoverParams(text_document=doc, position=position_at(text, text.index('"f1_e1"') + 2))),
+            REQUEST_TIMEOUT,
+        )
+        assert hover is not None and "f1_e1" in hover.contents.value
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+async def test_tcp_mode():
+    import socket
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "anrf_lsp", "lsp", "--tcp", f"127.0.0.1:{port}", env=server_config().server_env
+    )
+    client = make_client()
+    try:
+        for _ in range(200):  # the process is starting: wait until it listens
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        await client.initialize_session(initialize_params("visual_studio_code"))
+        uri = "file:///tcp/x.anrf.json"
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text="{"))
+        )
+        published = await wait_published(client, uri, 1)
+        assert "ANRF100" in [d.code for d in published.diagnostics]
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
