@@ -1,0 +1,62 @@
+"""The behaviour catalog's contract: one `Behaviour` per thing users ask for
+("clamp a value", "count the vowels", a `Stack` class, a text-utilities module).
+
+A behaviour is self-proving: it carries a reference Python implementation, an
+ANRF builder and a test-case generator, and the data build checks that every
+ANRF it builds passes the checkers and runs equal to the reference on the cases.
+The phrasing generator reads only the descriptive fields (key, kind, name,
+summary, phrases, params, return_type).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BehaviourKind = Literal["function", "class", "module"]
+
+# The type vocabulary of parameters and results (structured intent and ANRF builders agree on it).
+TYPES = ("int", "float", "number", "str", "bool", "list[int]", "list[float]", "list[number]", "list[str]", "any")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str  # one of TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One call: `function` (a function name of the built ANRF, or "Class.method") on positional JSON args."""
+
+    function: str
+    args: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """What a structured intent fixes about the ANRF to build."""
+
+    anrf_id: str
+    name: str  # target name (function, class or module)
+    param_names: tuple[str, ...]  # one per Behaviour.params, in order (functions only; others use the defaults)
+    description: str  # goes to intent.description
+    constraints: tuple[dict[str, str], ...] = ()  # ANRF constraints {type, description, formal_spec}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    key: str  # the structured intent's `operation`: stable, snake_case, e.g. "max_of_list"
+    kind: BehaviourKind
+    name: str  # default target name: snake_case, CamelCase for classes
+    category: str  # aggregate | search | filter | map | string | numeric | validation | conversion | class | module
+    summary: str  # one sentence, imperative: "Return the largest number in a list."
+    phrases: tuple[str, ...]  # >= 3 verb phrases without a name: "find the largest number in a list", ...
+    params: tuple[Param, ...]  # functions: the parameters; classes/modules: ()
+    return_type: str  # functions: one of TYPES; classes/modules: "any"
+    build: Callable[[BuildRequest], dict[str, Any]]  # -> ANRF v1 JSON (a dict)
+    cases: Callable[[random.Random], list[Case]]  # deterministic for a given Random state; include edge cases
+    reference: Callable[[Case], Any]  # the expected result of a case (for classes: see the class builders)
+    tags: tuple[str, ...] = field(default=())

@@ -1,0 +1,73 @@
+"""Structured intent v1 (shared/design.md §5): what intent analysis produces from
+an editor comment or selection, and what generation consumes.
+
+Shared by the data builder, the models and the language server, so it has no
+heavy imports."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+IntentType = Literal["create_function", "modify_function", "create_class", "modify_class", "create_module", "out_of_scope"]
+TargetKind = Literal["function", "class", "module"]
+ConstraintType = Literal["performance", "security", "compatibility", "reliability", "resource", "safety"]
+EntityLabel = Literal["NAME", "PARAM", "TYPE", "CONSTRAINT"]
+UNKNOWN_OPERATION = "unknown"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(_Strict):
+    kind: TargetKind
+    name: str = Field(description="snake_case (CamelCase for classes), from the text when it gives one")
+
+
+class Parameter(_Strict):
+    name: str
+    type: str = Field("any", description="int | float | number | str | bool | list[...] | any")
+
+
+class Entity(_Strict):
+    """A labelled span of the input text: `text == input[start:end]` (character offsets)."""
+
+    label: EntityLabel
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Entity:
+        if self.end < self.start:
+            raise ValueError("entity end is before its start")
+        return self
+
+
+class IntentConstraint(_Strict):
+    """An ANRF intent-layer constraint (same fields as `intent.constraints[]`)."""
+
+    type: ConstraintType
+    description: str
+    formal_spec: str = ""
+
+
+class StructuredIntent(_Strict):
+    intent_type: IntentType
+    target: Target | None = None  # None for out_of_scope
+    parameters: list[Parameter] = Field(default_factory=list)
+    return_type: str = "any"
+    operation: str = Field(UNKNOWN_OPERATION, description="behaviour key from the training catalog, or 'unknown'")
+    entities: list[Entity] = Field(default_factory=list)
+    constraints: list[IntentConstraint] = Field(default_factory=list)
+    description: str = Field(description="the original text")
+    confidence: float = Field(1.0, ge=0.0, le=1.0, description="probability of intent_type from the intent head")
+
+    @model_validator(mode="after")
+    def _spans_match(self) -> StructuredIntent:
+        for e in self.entities:
+            if self.description[e.start : e.end] != e.text:
+                raise ValueError(f"entity {e.label} [{e.start}:{e.end}] is {self.description[e.start:e.end]!r}, not {e.text!r}")
+        return self
