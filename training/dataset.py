@@ -1,0 +1,317 @@
+"""Build and validate a dataset version: text -> structured intent pairs and
+structured intent -> ANRF pairs, split by phrasing template, every ANRF proven.
+
+Splits (see `assign_template_splits`): within each template family, one whole
+template goes to `test`, one to `validation` + `calibration` (its examples are
+divided between the two), the rest to `train`. So no phrasing template seen in
+training appears in any evaluation split, and `test` phrasings are unseen by
+validation and calibration too. Out-of-scope texts have no template family of
+their own and are divided at random in the same proportions.
+
+Every generated ANRF must pass every checker (no errors, no warnings) and run
+equal to its behaviour's reference implementation on the example's test cases;
+a failure is a generator bug, and the build stops with a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import storage
+from .behaviour import Behaviour, BuildRequest, Case
+from .intent_schema import StructuredIntent
+from .proof import prove
+
+SPLITS = ("train", "validation", "calibration", "test")
+DEFAULT_NAME = "anrf-v1"
+INTENT_FILE = "intent_{split}.jsonl"
+GENERATION_FILE = "generation_{split}.jsonl"
+
+
+class DataBuildError(RuntimeError):
+    """A generated example failed its own proof: a generator bug, reported in full."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    seed: int = 0
+    name: str = DEFAULT_NAME
+    intent_examples: int = 5000  # text -> intent pairs (about 10% out of scope)
+    generation_examples: int = 10000  # intent -> ANRF pairs
+    out_of_scope_fraction: float = 0.1
+    behaviours: tuple[str, ...] | None = None  # a subset of the catalog (small builds)
+
+
+@dataclass(frozen=True)
+class BuiltDataset:
+    files: dict[str, bytes]
+    manifest: dict[str, Any]
+    card: str
+
+
+def catalog(keys: Iterable[str] | None = None) -> list[Behaviour]:
+    from .catalog import CATALOG
+
+    if keys is None:
+        return list(CATALOG.values())
+    missing = [k for k in keys if k not in CATALOG]
+    if missing:
+        raise ValueError(f"unknown behaviour(s): {', '.join(missing)}")
+    return [CATALOG[k] for k in keys]
+
+
+def assign_template_splits(templates: dict[str, str], rng: random.Random) -> dict[str, str]:
+    """template id -> split. Per family (sorted, then shuffled by `rng`): one test template,
+    one validation/calibration template ("heldout"), the rest train. A family with fewer than
+    three templates keeps them all in train (nothing to hold out without starving training)."""
+    by_family: dict[str, list[str]] = {}
+    for template, family in sorted(templates.items()):
+        by_family.setdefault(family, []).append(template)
+    out: dict[str, str] = {}
+    for family in sorted(by_family):
+        ids = by_family[family]
+        rng.shuffle(ids)
+        for i, template in enumerate(ids):
+            out[template] = "test" if i == 0 and len(ids) >= 3 else "heldout" if i == 1 and len(ids) >= 3 else "train"
+    return out
+
+
+def _split(template_split: str | None, rng: random.Random) -> str:
+    if template_split is None:  # out of scope: no template family; same proportions as the in-scope data
+        return rng.choices(SPLITS, weights=(70, 10, 10, 10))[0]
+    if template_split == "heldout":
+        return "validation" if rng.random() < 0.5 else "calibration"
+    return template_split
+
+
+def _example_id(seed: int, kind: str, number: int) -> str:
+    return hashlib.sha256(f"{seed}:{kind}:{number}".encode()).hexdigest()[:16]
+
+
+def build(config: BuildConfig) -> BuiltDataset:
+    """Generate, prove and serialize one dataset version (in memory)."""
+    from .phrasing import TEMPLATES, generate_examples, out_of_scope_examples
+
+    behaviours = catalog(config.behaviours)
+    by_key = {b.key: b for b in behaviours}
+    rng = random.Random(config.seed)
+    template_split = assign_template_splits({t.id: t.family for t in TEMPLATES}, random.Random(f"{config.seed}:splits"))
+
+    # text -> structured intent
+    n_oos = round(config.intent_examples * config.out_of_scope_fraction)
+    per_behaviour = math.ceil((config.intent_examples - n_oos) / len(behaviours))
+    in_scope = generate_examples(behaviours, random.Random(f"{config.seed}:intent"), per_behaviour)[: config.intent_examples - n_oos]
+    texts = in_scope + out_of_scope_examples(random.Random(f"{config.seed}:oos"), n_oos)
+    intent_records: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    for number, ex in enumerate(texts):
+        split = _split(template_split.get(ex.template) if ex.template else None, rng)
+        intent_records[split].append(_intent_record(_example_id(config.seed, "intent", number), ex))
+
+    # structured intent -> ANRF, from their own phrasings (same template split rule)
+    per_behaviour = math.ceil(config.generation_examples / len(behaviours))
+    gen_examples = generate_examples(behaviours, random.Random(f"{config.seed}:generation"), per_behaviour)[: config.generation_examples]
+    generation_records: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    failures: list[str] = []
+    case_rng = random.Random(f"{config.seed}:cases")
+    for number, ex in enumerate(gen_examples):
+        example_id = _example_id(config.seed, "generation", number)
+        record, problems = _generation_record(example_id, ex, by_key[ex.behaviour], case_rng)
+        if problems:
+            failures.append(f"{example_id} ({ex.behaviour}, template {ex.template}): " + "; ".join(problems))
+            continue
+        generation_records[_split(template_split.get(ex.template), rng)].append(record)
+    if failures:
+        shown = "\n  ".join(failures[:50])
+        raise DataBuildError(f"{len(failures)} generated example(s) failed their proof (generator bugs):\n  {shown}")
+
+    files: dict[str, bytes] = {}
+    for split in SPLITS:
+        files[INTENT_FILE.format(split=split)] = storage.jsonl_bytes(intent_records[split])
+        files[GENERATION_FILE.format(split=split)] = storage.jsonl_bytes(generation_records[split])
+    manifest = _manifest(config, behaviours, template_split, intent_records, generation_records)
+    return BuiltDataset(files, manifest, dataset_card(manifest))
+
+
+def _intent_record(example_id: str, ex: Any) -> dict[str, Any]:
+    return {
+        "id": example_id,
+        "text": ex.text,
+        "intent": ex.intent.model_dump(mode="json"),
+        "template": ex.template,
+        "family": ex.family,
+        "behaviour": ex.behaviour,
+    }
+
+
+def build_request(intent: StructuredIntent, anrf_id: str) -> BuildRequest:
+    """What a structured intent fixes about the ANRF to build (shared with generation at run time)."""
+    assert intent.target is not None
+    return BuildRequest(
+        anrf_id=anrf_id,
+        name=intent.target.name,
+        param_names=tuple(p.name for p in intent.parameters),
+        description=intent.description,
+        constraints=tuple(c.model_dump(mode="json") for c in intent.constraints),
+    )
+
+
+def _generation_record(example_id: str, ex: Any, behaviour: Behaviour, case_rng: random.Random) -> tuple[dict, list[str]]:
+    request = build_request(ex.intent, f"anrf-{example_id}")
+    try:
+        anrf = behaviour.build(request)
+        cases = behaviour.cases(case_rng)
+        expected = [behaviour.reference(c) for c in cases]
+    except Exception as exc:  # noqa: BLE001 - reported with the example, the build stops
+        return {}, [f"build failed: {type(exc).__name__}: {exc}"]
+    cases = [Case(_renamed(c.function, behaviour, request), c.args) for c in cases]
+    problems = prove(anrf, cases, expected)
+    record = {
+        "id": example_id,
+        "intent": ex.intent.model_dump(mode="json"),
+        "anrf": anrf,
+        "cases": [{"function": c.function, "args": c.args, "expected": e} for c, e in zip(cases, expected, strict=True)],
+        "template": ex.template,
+        "family": ex.family,
+        "behaviour": behaviour.key,
+    }
+    return record, problems
+
+
+def _renamed(function: str, behaviour: Behaviour, request: BuildRequest) -> str:
+    """Cases name functions by their default names; a renamed target renames the function (or class prefix)."""
+    if behaviour.kind == "function" and function == behaviour.name:
+        return request.name
+    if behaviour.kind == "class" and function.startswith(behaviour.name + "."):
+        return request.name + function[len(behaviour.name) :]
+    return function
+
+
+def _manifest(
+    config: BuildConfig,
+    behaviours: list[Behaviour],
+    template_split: dict[str, str],
+    intent_records: dict[str, list[dict]],
+    generation_records: dict[str, list[dict]],
+) -> dict[str, Any]:
+    def labels(records: list[dict], field: str) -> dict[str, int]:
+        if field == "intent_type":
+            return dict(sorted(Counter(r["intent"]["intent_type"] for r in records).items()))
+        return dict(sorted(Counter(str(r.get(field)) for r in records).items()))
+
+    return {
+        "name": config.name,
+        "format": "anrf-training-data/v1",
+        "seed": config.seed,
+        "generator_commit": storage.git_commit(),
+        "config": {
+            "intent_examples": config.intent_examples,
+            "generation_examples": config.generation_examples,
+            "out_of_scope_fraction": config.out_of_scope_fraction,
+            "behaviours": [b.key for b in behaviours],
+        },
+        "templates": dict(sorted(template_split.items())),
+        "counts": {
+            "intent": {s: len(intent_records[s]) for s in SPLITS},
+            "generation": {s: len(generation_records[s]) for s in SPLITS},
+        },
+        "labels": {
+            "intent": {s: {f: labels(intent_records[s], f) for f in ("intent_type", "behaviour", "family")} for s in SPLITS},
+            "generation": {s: {f: labels(generation_records[s], f) for f in ("behaviour", "family")} for s in SPLITS},
+        },
+    }
+
+
+def dataset_card(manifest: dict[str, Any]) -> str:
+    """The markdown card of a dataset version, generated from its manifest."""
+    lines = [
+        f"# Dataset {manifest['name']} (seed {manifest['seed']})",
+        "",
+        ("Synthetic training data for anrf-lsp, generated from the behaviour catalog and the phrasing templates "
+        "in `training/`. Every ANRF in it passes every checker and runs equal to its reference implementation "
+        "on the example's test cases."),
+        "",
+        f"- generator commit: `{manifest['generator_commit']}`",
+        f"- behaviours: {len(manifest['config']['behaviours'])}",
+        (f"- reproduce: `anrf data build --seed {manifest['seed']} --intent-examples {manifest['config']['intent_examples']} "
+        f"--generation-examples {manifest['config']['generation_examples']}` at that commit"),
+        "",
+        "## Splits",
+        "",
+        ("Whole phrasing templates are held out: per template family one template is test-only, one is divided "
+        "between validation and calibration, the rest are train-only. Out-of-scope texts are divided at random."),
+        "",
+        "| split | text → intent | intent → ANRF |",
+        "|---|---|---|",
+    ]
+    for s in SPLITS:
+        lines.append(f"| {s} | {manifest['counts']['intent'][s]} | {manifest['counts']['generation'][s]} |")
+    held = {t: s for t, s in manifest["templates"].items() if s != "train"}
+    lines += ["", "Held-out templates: " + ", ".join(f"`{t}` ({s})" for t, s in sorted(held.items())), ""]
+    for section, fields in (("intent", ("intent_type", "family", "behaviour")), ("generation", ("family", "behaviour"))):
+        for field in fields:
+            totals: Counter[str] = Counter()
+            for s in SPLITS:
+                totals.update(manifest["labels"][section][s][field])
+            lines += [f"## {section}: {field}", "", "| label | " + " | ".join(SPLITS) + " |", "|---|" + "---|" * len(SPLITS)]
+            for label in sorted(totals):
+                lines.append(f"| {label} | " + " | ".join(str(manifest["labels"][section][s][field].get(label, 0)) for s in SPLITS) + " |")
+            lines.append("")
+    lines += ["## Files", "", "| file | bytes | sha256 |", "|---|---|---|"]
+    return "\n".join(lines) + "\n"
+
+
+def version_stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+
+
+def write(dataset: BuiltDataset, root: str, stamp: str | None = None) -> str:
+    """Store a built dataset as a new version under `root`; returns its directory."""
+    directory = storage.join(root, dataset.manifest["name"], stamp or version_stamp())
+    card = dataset.card + "".join(
+        f"| {name} | {len(data)} | `{storage.sha256(data)}` |\n" for name, data in sorted(dataset.files.items())
+    )
+    storage.write_version(directory, dataset.files, dataset.manifest, card)
+    return directory
+
+
+def validate(directory: str) -> list[str]:
+    """Problems with a stored version: hashes, schema, checkers, execution. Empty when it is sound."""
+    problems: list[str] = []
+    manifest = storage.read_manifest(directory)
+    by_key = {b.key: b for b in catalog(manifest["config"]["behaviours"])}
+    for name, meta in manifest["files"].items():
+        data = storage.read_file(directory, name)
+        if storage.sha256(data) != meta["sha256"]:
+            problems.append(f"{name}: sha256 differs from the manifest")
+    for split in SPLITS:
+        for record in storage.read_jsonl(directory, INTENT_FILE.format(split=split)):
+            try:
+                StructuredIntent.model_validate(record["intent"])
+            except Exception as exc:  # noqa: BLE001 - reported per record
+                problems.append(f"{split}/{record.get('id')}: intent does not validate: {exc}")
+        for record in storage.read_jsonl(directory, GENERATION_FILE.format(split=split)):
+            where = f"{split}/{record.get('id')}"
+            if record.get("behaviour") not in by_key:
+                problems.append(f"{where}: unknown behaviour {record.get('behaviour')!r}")
+                continue
+            cases = [Case(c["function"], c["args"]) for c in record["cases"]]
+            problems.extend(f"{where}: {p}" for p in prove(record["anrf"], cases, [c["expected"] for c in record["cases"]]))
+    train_templates = {t for t, s in manifest["templates"].items() if s == "train"}
+    for split in SPLITS[1:]:
+        for file in (INTENT_FILE, GENERATION_FILE):
+            leaked = {r["template"] for r in storage.read_jsonl(directory, file.format(split=split))} & train_templates
+            if leaked:
+                problems.append(f"{file.format(split=split)}: train templates in {split}: {sorted(leaked)}")
+    return problems
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True)

@@ -1,0 +1,40 @@
+"""The proof every generated example carries: the ANRF passes every checker (no
+errors, no warnings) and its execution layer, run by the interpreter, returns
+what the reference implementation returns on each test case."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from .behaviour import Case
+
+MAX_STEPS = 200_000  # catalog functions are small; a runaway loop is a generator bug
+
+
+def prove(anrf: dict[str, Any], cases: list[Case], expected: list[Any]) -> list[str]:
+    """Problems with one example (empty when it proves itself)."""
+    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
+    from anrf_lsp.execution.ops import json_equal, json_repr
+    from anrf_lsp.format.document import load_document
+    from checkers import check_document
+
+    doc = load_document(json.dumps(anrf))
+    problems = [f"{f.code} {f.severity} at {f.pointer or '/'}: {f.message}" for f in check_document(doc) if f.severity != "info"]
+    if problems or doc.model is None:
+        return problems or ["the document has no model"]
+    try:
+        graph = Interpreter(doc.model).graph
+    except AnrfRuntimeError as exc:
+        return [f"cannot run: {exc}"]
+    for case, want in zip(cases, expected, strict=True):
+        call = f"{case.function}({', '.join(json_repr(a) for a in case.args)})"
+        try:  # a fresh interpreter per case: the step limit is per call
+            got = Interpreter(doc.model, Limits(max_steps=MAX_STEPS), graph=graph).run(case.function, copy.deepcopy(case.args))
+        except AnrfRuntimeError as exc:
+            problems.append(f"{call} failed: {exc}")
+            continue
+        if not json_equal(got, want):
+            problems.append(f"{call} returned {json_repr(got)}, the reference returns {json_repr(want)}")
+    return problems
