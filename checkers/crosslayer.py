@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from anrf_lsp.format.findings import Finding
@@ -86,9 +87,10 @@ def check_symbols(ctx: CheckContext) -> Iterator[Finding]:
     # A declared name missing from the table: reported once, at the first node declaring it
     # (one entry fixes them all; the table maps a name to one node).
     reported: set[str] = set()
-    for i, node in enumerate(sem.nodes):
-        label = node.label
-        if label and label not in table and label not in reported and node.node_type in SYMBOL_NODE_TYPES:
+    labels, node_types = ctx.column(sem.nodes, "label"), ctx.column(sem.nodes, "node_type")
+    for i, label in enumerate(labels):
+        if label and label not in table and label not in reported and node_types[i] in SYMBOL_NODE_TYPES:
+            node = sem.nodes[i]
             reported.add(label)
             yield ctx.finding(
                 "ANRF302",
@@ -106,18 +108,21 @@ def check_intent_refs(ctx: CheckContext) -> Iterator[Finding]:
     tags = set(ctx.model.intent.tags)
     # The intent layer as JSON (small), from the model: no second parse of the document.
     intent_tree = ctx.model.intent.model_dump(mode="json", exclude_unset=True) if "intent" in ctx.model.model_fields_set else None
-    verdicts: dict[str, str | None] = {}  # ref -> problem (None: valid); refs repeat a lot
-    for i, node in enumerate(ctx.model.semantic.nodes):
-        for k, ref in enumerate(node.intent_refs):
-            if ref not in verdicts:
-                verdicts[ref] = intent_ref_problem(ref, tags, intent_tree)
+    nodes = ctx.model.semantic.nodes
+    refs = ctx.column(nodes, "intent_refs")
+    # ref -> problem (None: valid), for the distinct refs first (refs repeat a lot)
+    verdicts = {ref: intent_ref_problem(ref, tags, intent_tree) for ref in set(chain.from_iterable(refs))}
+    if not any(verdicts.values()):
+        return
+    for i, node_refs in enumerate(refs):
+        for k, ref in enumerate(node_refs):
             problem = verdicts[ref]
             if problem is not None:
                 yield ctx.finding(
                     "ANRF303",
                     ("semantic", "nodes", i, "intent_refs", k),
-                    f"intent ref '{ref}' of semantic node '{node.node_id}' {problem}",
-                    data={"ref": ref, "node_id": node.node_id},
+                    f"intent ref '{ref}' of semantic node '{nodes[i].node_id}' {problem}",
+                    data={"ref": ref, "node_id": nodes[i].node_id},
                 )
 
 

@@ -183,19 +183,27 @@ _SPECIAL = frozenset({"call", "for_each"} | {name for name, spec in OPS.items() 
 
 
 class _Estimator:
-    """Loop nesting (for_each only) plus linear operations, per function, in linear time."""
+    """Loop nesting (for_each only) plus linear operations, per function, in linear time.
+    Operations and inputs are read from the graph's columns by node position, not from the node objects."""
 
     def __init__(self, graph: ExecGraph):
         self.g = graph
+        self.index = graph.index
+        self.ops: list[str] = graph.column("operation")
+        self.inputs: list[list[str]] = graph.column("inputs")
         self.loop_depth: dict[str, int] = {}  # loop -> counted for_each loops among it and its enclosing loops
+
+    def _op(self, node_id: str) -> str | None:
+        i = self.index.get(node_id)
+        return None if i is None else self.ops[i]
 
     def counted(self, loop_id: str) -> bool:
         """A for_each over a literal constant has a fixed trip count: it does not scale with the input."""
-        node = self.g.nodes[loop_id]
-        if node.operation != "for_each":
+        i = self.index[loop_id]
+        if self.ops[i] != "for_each":
             return False
-        first = self.g.nodes.get(node.inputs[0]) if node.inputs else None
-        return first is None or first.operation != "constant"
+        inputs = self.inputs[i]
+        return not inputs or self._op(inputs[0]) != "constant"
 
     def depth(self, node_id: str) -> int:
         """Counted loops enclosing a statement (memoized walk up `enclosing`; cycle-safe)."""
@@ -218,64 +226,64 @@ class _Estimator:
             self.loop_depth[loop] = base
         return self.loop_depth[parent]
 
-    def linear(self, node: Any) -> bool:
+    def linear(self, node_id: str) -> bool:
         """A linear op (OPS[op].linear) costs O(size) unless its collection is a literal."""
-        spec = OPS.get(node.operation)
+        i = self.index[node_id]
+        op = self.ops[i]
+        spec = OPS.get(op)
         if spec is None or not spec.linear:
             return False
-        if node.operation in ("min", "max") and len(node.inputs) != 1:
+        inputs = self.inputs[i]
+        if op in ("min", "max") and len(inputs) != 1:
             return False  # min(a, b) of scalars; only min(list) scans a collection
-        first = self.g.nodes.get(node.inputs[0]) if node.inputs else None
-        return first is None or first.operation != "constant"
+        return not inputs or self._op(inputs[0]) != "constant"
 
     def function(self, fn: Any) -> FunctionCost:
-        g = self.g
-        nodes, owner = g.nodes, g.owner
+        index, ops, inputs, owner = self.index, self.ops, self.inputs, self.g.owner
         cost = FunctionCost(fn.entry, fn.name)
         charged: dict[str, int] = {}  # pure expression -> deepest loop depth it was charged at
         for s in fn.statements:
             d = self.depth(s)
-            node = nodes[s]
-            op = node.operation
+            i = index[s]
+            op = ops[i]
             if op == "while":
                 cost.unknown.append(f"while loop '{s}'")
             if op in _SPECIAL:
-                self._charge(cost, node, d, s)
+                self._charge(cost, s, op, d, s)
             elif d > cost.degree or cost.witness is None:
                 cost.degree, cost.witness, cost.anchor, cost.via = d, s, s, op
-            stack = list(node.inputs)
+            stack = list(inputs[i])
             while stack:  # the pure expressions this statement evaluates, charged at its depth
                 ref = stack.pop()
                 if charged.get(ref, -1) >= d or ref in owner:
                     continue
-                p = nodes.get(ref)
-                if p is None or p.operation in _NOT_PURE:
+                j = index.get(ref)
+                if j is None or ops[j] in _NOT_PURE:
                     continue
                 charged[ref] = d
-                self._charge(cost, p, d, s)
-                stack.extend(p.inputs)
+                self._charge(cost, ref, ops[j], d, s)
+                stack.extend(inputs[j])
         return cost
 
-    def _charge(self, cost: FunctionCost, node: Any, d: int, statement: str) -> None:
-        op = node.operation
+    def _charge(self, cost: FunctionCost, node_id: str, op: str, d: int, statement: str) -> None:
         if op == "call":
-            cost.calls.append((d, str(node.properties.get("function", "")), node.node_id, statement))
+            cost.calls.append((d, str(self.g.nodes[node_id].properties.get("function", "")), node_id, statement))
             return
         if op == "for_each":
-            value, via = d + self.counted(node.node_id), "for_each"
-        elif self.linear(node):
+            value, via = d + self.counted(node_id), "for_each"
+        elif self.linear(node_id):
             value, via = d + 1, f"{op}, linear in the size of its input"
-        elif node.node_id == statement:
+        elif node_id == statement:
             value, via = d, op
         else:
             return
         if value > cost.degree or cost.witness is None:
-            cost.degree, cost.witness, cost.anchor, cost.via = value, node.node_id, statement, via
+            cost.degree, cost.witness, cost.anchor, cost.via = value, node_id, statement, via
 
     def loops_around(self, node_id: str) -> list[str]:
         """Counted loops enclosing statement `node_id` (itself included when it is one), innermost first."""
         g = self.g
-        cur = node_id if node_id in g.nodes and g.nodes[node_id].operation == "for_each" else g.enclosing.get(node_id)
+        cur = node_id if self._op(node_id) == "for_each" else g.enclosing.get(node_id)
         out: list[str] = []
         seen: set[str] = set()
         while cur is not None and cur not in seen:

@@ -17,7 +17,6 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
-from operator import attrgetter
 from typing import Any, Literal, get_args, get_origin
 
 from anrf_lsp.execution.graph import data_reachable, find_cycles, strongly_connected
@@ -54,9 +53,6 @@ def check(ctx: CheckContext) -> Iterable[Finding]:
 
 
 # -- the model objects of a document ----------------------------------------------
-
-_EXTRA = attrgetter("__pydantic_extra__")
-_PROPS = attrgetter("properties")
 
 
 def object_lists(model: Anrf) -> Iterator[tuple[Sequence[AnrfModel], Path, bool]]:
@@ -114,21 +110,21 @@ def at_key(ctx: CheckContext, code: str, path: Path, message: str, **kw: Any) ->
 def check_fields(ctx: CheckContext) -> Iterator[Finding]:
     """Required fields, property-map values and unknown fields of every object.
 
-    Each list first gets a scan that runs in C (attrgetter/map); the per-object
+    Each list first gets a scan of its field columns that runs in C; the per-object
     loop that builds findings only runs for lists where that scan saw a problem."""
     for items, prefix, indexed in object_lists(ctx.model):
         if not items:
             continue
         required = REQUIRED_FIELDS.get(type(items[0]), ())
-        if required and (not indexed or not _all_truthy(items, required)):
+        if required and (not indexed or not _all_truthy(ctx, items, required)):
             for i, obj in enumerate(items):
                 yield from _required(ctx, obj, prefix + (i,) if indexed else prefix, required)
-        if any(map(_EXTRA, items)):
+        if any(ctx.column(items, "__pydantic_extra__")):
             for i, obj in enumerate(items):
                 for key in obj.model_extra or ():
                     path = (prefix + (i,) if indexed else prefix) + (key,)
                     yield at_key(ctx, "ANRF107", path, f"unknown field '{key}' (kept, but ignored by ANRF v1 tools)", data={"field": key})
-        if hasattr(items[0], "properties") and not _all_strings(map(_PROPS, items)):
+        if hasattr(items[0], "properties") and not _all_strings(ctx.column(items, "properties")):
             for i, obj in enumerate(items):
                 yield from _property_values(ctx, obj.properties, (prefix + (i,) if indexed else prefix) + ("properties",))
     if not _all_strings([ctx.model.metadata]):
@@ -137,10 +133,9 @@ def check_fields(ctx: CheckContext) -> Iterator[Finding]:
     yield from _exec_edge_types(ctx)
 
 
-def _all_truthy(items: Sequence[AnrfModel], names: tuple[str, ...]) -> bool:
+def _all_truthy(ctx: CheckContext, items: Sequence[AnrfModel], names: tuple[str, ...]) -> bool:
     """Every object has every field set and non-empty (unset string/enum fields hold falsy defaults)."""
-    getter = attrgetter(*names)
-    return all(map(getter, items)) if len(names) == 1 else all(map(all, map(getter, items)))
+    return all(all(ctx.column(items, name)) for name in names)
 
 
 def _all_strings(maps: Iterable[dict[str, Any]]) -> bool:
@@ -202,7 +197,7 @@ def _code_base64(ctx: CheckContext) -> Iterator[Finding]:
 
 def _exec_edge_types(ctx: CheckContext) -> Iterator[Finding]:
     edges = ctx.model.execution.edges
-    if set(map(attrgetter("edge_type"), edges)) <= _EDGE_TYPES_OR_EMPTY:
+    if set(ctx.column(edges, "edge_type")) <= _EDGE_TYPES_OR_EMPTY:
         return
     allowed = ", ".join(EXEC_EDGE_TYPES)
     for i, edge in enumerate(edges):
@@ -261,8 +256,10 @@ def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
     """Each id scope with a first-seen dict. Empty ids are ANRF101's, not duplicates."""
     for scope, layer, listname, field, human in _SCOPES:
         items = getattr(getattr(ctx.model, layer), listname)
-        ids = list(map(attrgetter(field), items))
-        if len(set(ids)) == len(ids):
+        ids = ctx.column(items, field)
+        # the distinct ids: node scopes have them already, as the keys of their first-occurrence index
+        distinct = ctx.semantic_index if scope == "semantic_node" else ctx.exec_index if scope == "exec_node" else set(ids)
+        if len(distinct) == len(ids):
             continue
         first: dict[str, int] = {}
         for i, ident in enumerate(ids):
@@ -286,8 +283,8 @@ def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
 def check_references(ctx: CheckContext) -> Iterator[Finding]:
     """Every id reference except type references (those are ANRF201, checkers/types.py).
 
-    Each reference list is first reduced to the set of ids it lacks (set difference,
-    in C); only lists with missing ids are walked to say where."""
+    Each reference list is first checked in C (is every id known?), then reduced to the
+    set of ids it lacks; only lists with missing ids are walked to say where."""
     sem, ex = ctx.model.semantic, ctx.model.execution
     sem_ids, exec_ids = ctx.semantic_index, ctx.exec_index
     edge_lists = (
@@ -296,7 +293,9 @@ def check_references(ctx: CheckContext) -> Iterator[Finding]:
     )
     for edges, layer, ids, kind, human, where in edge_lists:
         for field in ("source_id", "target_id"):
-            values = list(map(attrgetter(field), edges))
+            values = ctx.column(edges, field)
+            if all(map(ids.__contains__, values)):
+                continue
             missing = set(values).difference(ids)
             missing.discard("")  # an empty id is ANRF101's
             if not missing:
@@ -316,12 +315,14 @@ def check_references(ctx: CheckContext) -> Iterator[Finding]:
         (sem.nodes, "semantic", "execution_refs", "semantic node"),
     )
     for nodes, layer, field, owner in ref_lists:
-        getter = attrgetter(field)
-        missing = set(chain.from_iterable(map(getter, nodes))).difference(exec_ids)
+        column = ctx.column(nodes, field)
+        if all(map(exec_ids.__contains__, chain.from_iterable(column))):
+            continue
+        missing = set(chain.from_iterable(column)).difference(exec_ids)
         if not missing:
             continue
         for i, node in enumerate(nodes):
-            for k, ref in enumerate(getter(node)):
+            for k, ref in enumerate(column[i]):
                 if ref in missing:
                     yield ctx.finding(
                         "ANRF104",
@@ -354,11 +355,17 @@ def _semantic_cycles(ctx: CheckContext, edge_type: str) -> Iterator[Finding]:
     """`contains` and `inherits` must each form a forest/DAG: a node cannot (transitively) contain or extend itself."""
     adj: dict[str, list[str]] = {}
     edges: list[tuple[int, str, str]] = []
-    for i, e in enumerate(ctx.model.semantic.edges):
-        if e.edge_type == edge_type and e.source_id and e.target_id:
-            adj.setdefault(e.source_id, []).append(e.target_id)
-            edges.append((i, e.source_id, e.target_id))
-    if not edges:
+    all_edges = ctx.model.semantic.edges
+    sources, targets = ctx.column(all_edges, "source_id"), ctx.column(all_edges, "target_id")
+    for i in ctx.where(all_edges, "edge_type", frozenset({edge_type})):
+        src, dst = sources[i], targets[i]
+        if src and dst:
+            adj.setdefault(src, []).append(dst)
+            edges.append((i, src, dst))
+    # A cycle needs an edge that goes back in the order of semantic.nodes (or into an id that
+    # names no node); parents are usually listed before what they contain, so there is none.
+    order = ctx.semantic_index
+    if all(order.get(src, -1) < order.get(dst, -1) for _, src, dst in edges):
         return
     comps = _cyclic_components(adj)
     for comp_no, (i, src, dst) in _first_edges(comps, edges).items():

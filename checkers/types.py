@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
+from itertools import compress, repeat
 from typing import Any
 
 from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES, LOOP_OPS, OPS, OpSpec, element_kind, kind_matches, kind_of, result_kind
@@ -182,7 +183,14 @@ def kind_name(ref: str) -> str | None:
 def check_type_refs(ctx: CheckContext, types: TypeTable) -> Iterator[Finding]:
     """Every type reference must name a type_id in semantic.types."""
     sem = ctx.model.semantic
-    for i, node in enumerate(sem.nodes):
+    props = ctx.column(sem.nodes, "properties")
+    refs: Iterable[Any] = [*map(dict.get, props, repeat("type")), *map(dict.get, props, repeat("return_type"))]
+    try:
+        refs = set(refs)  # the distinct refs first
+    except TypeError:
+        pass  # a non-string value (ANRF101) that cannot go in a set
+    checked = sem.nodes if any(_is_unknown(ref, types) for ref in refs) else ()
+    for i, node in enumerate(checked):
         for key in ("type", "return_type"):
             ref = node.properties.get(key)
             if _is_unknown(ref, types):
@@ -194,12 +202,13 @@ def check_type_refs(ctx: CheckContext, types: TypeTable) -> Iterator[Finding]:
         for j, f in enumerate(t.fields):
             if _is_unknown(f.type_id, types):
                 yield _unknown_type(ctx, types, ("semantic", "types", i, "fields", j, "type_id"), f.type_id, f"field '{f.name}' of type '{t.type_id}'")
-    for i, node in enumerate(ctx.model.execution.nodes):
-        if node.operation == "constant":
-            ref = node.properties.get("type")
-            if _is_unknown(ref, types) and kind_name(ref) is None:
-                yield _unknown_type(ctx, types, ("execution", "nodes", i, "properties", "type"), ref,
-                                    f"type of constant '{node.node_id}' (a type_id or a kind: number, string, boolean, null, list, object, any)")
+    nodes = ctx.model.execution.nodes
+    for i in ctx.where(nodes, "operation", _CONSTANT):
+        node = nodes[i]
+        ref = node.properties.get("type")
+        if _is_unknown(ref, types) and kind_name(ref) is None:
+            yield _unknown_type(ctx, types, ("execution", "nodes", i, "properties", "type"), ref,
+                                f"type of constant '{node.node_id}' (a type_id or a kind: number, string, boolean, null, list, object, any)")
 
 
 def _is_unknown(ref: Any, types: TypeTable) -> bool:
@@ -285,7 +294,14 @@ def _cycle_finding(ctx: CheckContext, cycle: list[str], index: dict[str, int]) -
 def check_operations(ctx: CheckContext) -> Iterator[Finding]:
     """Known operations, input counts, calls, loops, break/continue, and control edges."""
     first = ctx.exec_index
-    for i, node in enumerate(ctx.model.execution.nodes):
+    nodes = ctx.model.execution.nodes
+    shapes = set(zip(ctx.column(nodes, "operation"), map(len, ctx.column(nodes, "inputs"))))
+    if all(_shape_ok(op, n) for op, n in shapes):  # distinct (operation, input count) pairs first
+        checked = ctx.where(nodes, "operation", _PER_NODE_OPS)  # only these can still give findings
+    else:
+        checked = range(len(nodes))
+    for i in checked:
+        node = nodes[i]
         op = node.operation
         if not op:
             continue  # missing operation: ANRF101
@@ -303,6 +319,18 @@ def check_operations(ctx: CheckContext) -> Iterator[Finding]:
         elif op in _SHAPED and first.get(node.node_id) == i:  # the graph sees only the first node of a duplicated id
             yield from _control_shape(ctx, i, node)
     yield from check_control_edges(ctx)
+
+
+_CONSTANT = frozenset({"constant"})
+_PER_NODE_OPS = frozenset({"function_def", "call"} | _SHAPED)  # checked beyond their arity
+
+
+def _shape_ok(op: str, n: int) -> bool:
+    """Whether `op` with `n` inputs is fine as far as the operation table goes (missing operations are ANRF101's)."""
+    spec = OPS.get(op)
+    if spec is None:
+        return not op
+    return spec.min_inputs <= n and (spec.max_inputs is None or n <= spec.max_inputs)
 
 
 def _unknown_operation(ctx: CheckContext, i: int, op: str) -> Finding:
@@ -373,6 +401,8 @@ def check_control_edges(ctx: CheckContext) -> Iterator[Finding]:
     graph = ctx.graph
     by_source: dict[tuple[str, str], list[int]] = {}  # built on the first problem
     for source_id, by_type in graph.succ.items():
+        if len(by_type) == 1 and len(by_type.get("control_flow", ())) == 1:
+            continue  # one control_flow edge, the usual case: fine for every operation
         spec = OPS.get(graph.nodes[source_id].operation)
         if spec is None:
             continue  # unknown operation: reported at the node
@@ -423,16 +453,16 @@ def infer_kinds(ctx: CheckContext, types: TypeTable) -> dict[str, str]:
     """
     nodes = ctx.graph.nodes
     infer = _Inference(ctx, types)
-    kinds = infer.kinds
+    kinds, inputs = infer.kinds, infer.inputs
     expanded: set[str] = set()
-    for root, root_node in nodes.items():
+    for root, i in ctx.graph.index.items():
         if root in kinds:
             continue
-        for ref in root_node.inputs:  # fast path: every operand already known (the usual document order)
+        for ref in inputs[i]:  # fast path: every operand already known (the usual document order)
             if ref not in kinds and ref in nodes:
                 break
         else:
-            kinds[root] = infer.kind(root, root_node)
+            kinds[root] = infer.kind(root)
             continue
         stack = [root]
         while stack:
@@ -440,24 +470,28 @@ def infer_kinds(ctx: CheckContext, types: TypeTable) -> dict[str, str]:
             if nid in kinds:
                 stack.pop()
                 continue
-            node = nodes[nid]
             if nid not in expanded:
                 expanded.add(nid)
-                pending = [d for d in infer.dependencies(nid, node) if d in nodes and d not in kinds and d not in expanded]
+                pending = [d for d in infer.dependencies(nid) if d in nodes and d not in kinds and d not in expanded]
                 if pending:
                     stack.extend(pending)
                     continue
-            kinds[nid] = infer.kind(nid, node)  # operands still in progress (a cycle) count as 'any'
+            kinds[nid] = infer.kind(nid)  # operands still in progress (a cycle) count as 'any'
             stack.pop()
     return kinds
 
 
 class _Inference:
-    """The per-operation kind rules (interpreter semantics, read statically)."""
+    """The per-operation kind rules (interpreter semantics, read statically).
+    Operations and inputs come from the node columns (by position); rules that
+    need more of a node get the node object."""
 
     def __init__(self, ctx: CheckContext, types: TypeTable):
         self.ctx, self.types = ctx, types
         self.graph = ctx.graph
+        self.index = self.graph.index
+        self.ops: list[str] = self.graph.column("operation")
+        self.inputs: list[list[str]] = self.graph.column("inputs")
         self.kinds: dict[str, str] = {}
 
     # Rules for operations whose kind is not read off the op table. Plain functions in a
@@ -475,29 +509,31 @@ class _Inference:
     def _assign_kind(self, nid: str, node: ExecNode) -> str:
         return self.kinds.get(node.inputs[-1], "any") if node.inputs else "any"
 
-    def dependencies(self, nid: str, node: ExecNode) -> list[str]:
+    def dependencies(self, nid: str) -> list[str]:
         """The nodes whose kinds this node's kind is computed from."""
-        op = node.operation
-        if op in ("parameter", "constant", "call") or op in _NO_VALUE or not node.inputs:
+        i = self.index[nid]
+        op, inputs = self.ops[i], self.inputs[i]
+        if op in ("parameter", "constant", "call") or op in _NO_VALUE or not inputs:
             return []
         if op == "variable_def":
-            return [] if self.declared(nid, "type") else node.inputs[:1]
+            return [] if self.declared(nid, "type") else inputs[:1]
         if op == "for_each":
-            return node.inputs[:1]
+            return inputs[:1]
         if op == "assign":
-            return node.inputs[-1:]
-        return node.inputs
+            return inputs[-1:]
+        return inputs
 
-    def kind(self, nid: str, node: ExecNode) -> str:
+    def kind(self, nid: str) -> str:
         """Operands' kinds through the op's signatures; structure ops by their own rules."""
-        op = node.operation
+        i = self.index[nid]
+        op = self.ops[i]
         rule = _RULES.get(op)
         if rule is not None:
-            return rule(self, nid, node)
+            return rule(self, nid, self.graph.nodes[nid])
         if op not in OPS or op in _NO_VALUE:
             return "any"
         kinds = self.kinds
-        return _result_kind(op, tuple([kinds.get(ref, "any") for ref in node.inputs]))
+        return _result_kind(op, tuple([kinds.get(ref, "any") for ref in self.inputs[i]]))
 
     def declared(self, nid: str, key: str) -> str | None:
         return declared_kind(self.ctx, self.types, nid, key)
@@ -548,10 +584,10 @@ def declared_kind(ctx: CheckContext, types: TypeTable, nid: str, key: str) -> st
     A definite kind from any covering node wins over 'any' (say a function node
     covering its parameters, or a nullable type); None when nothing declares one.
     """
-    sem = ctx.model.semantic.nodes
+    props = ctx.column(ctx.model.semantic.nodes, "properties")
     found = None
     for si in ctx.covering.get(nid, ()):
-        kind = types.kind(sem[si].properties.get(key))
+        kind = types.kind(props[si].get(key))
         if kind is not None and kind != "any":
             return kind
         found = found or kind
@@ -605,14 +641,27 @@ def check_operands(ctx: CheckContext, types: TypeTable, kinds: dict[str, str]) -
     """Operands must fit a signature; assignments must fit the variable; constants their stated type."""
     first = ctx.exec_index
     owner = ctx.graph.owner
-    for i, node in enumerate(ctx.model.execution.nodes):
+    nodes = ctx.model.execution.nodes
+    ops = ctx.column(nodes, "operation")
+    # The distinct (operation, operand kinds) pairs first: when all are accepted, only nodes
+    # that assign or are constants can give findings.
+    inputs = ctx.column(nodes, "inputs")
+    combos = {(ops[i], tuple(map(kinds.get, inputs[i]))) for i in ctx.where(nodes, "operation", _SIGNED_OPS)}
+    operands_ok = all(_combo_accepted(op, operand_kinds) for op, operand_kinds in combos)
+    if operands_ok:
+        assigning = [i for i in compress(range(len(nodes)), ctx.column(nodes, "outputs")) if ops[i] not in _NON_ASSIGNING]
+        checked: Iterable[int] = sorted({*assigning, *ctx.where(nodes, "operation", _ASSIGN_OR_CONSTANT)})
+    else:
+        checked = range(len(nodes))
+    for i in checked:
+        node = nodes[i]
         nid, op = node.node_id, node.operation
         if first.get(nid) != i:
             continue  # duplicate id: ANRF103; the graph and the kinds use the first
         spec = OPS.get(op)
         if spec is None:
             continue
-        if node.inputs and spec.signatures:
+        if not operands_ok and node.inputs and spec.signatures:
             operand_kinds = tuple([kinds.get(ref, "any") for ref in node.inputs])
             if not _accepted(op, operand_kinds):
                 yield from _operand_mismatch(ctx, i, node, spec, operand_kinds)
@@ -620,6 +669,18 @@ def check_operands(ctx: CheckContext, types: TypeTable, kinds: dict[str, str]) -
             yield from _assignment_mismatch(ctx, i, node, kinds)
         if op == "constant":
             yield from _constant_mismatch(ctx, i, node, types)
+
+
+_ASSIGN_OR_CONSTANT = frozenset({"variable_def", "assign", "constant"})
+_SIGNED_OPS = frozenset(name for name, spec in OPS.items() if spec.signatures)  # the others take any operands
+
+
+def _combo_accepted(op: str, operand_kinds: tuple[str | None, ...]) -> bool:
+    """check_operands' operand test for one (operation, operand kinds) pair; None is an unknown operand."""
+    spec = OPS.get(op)
+    if spec is None or not operand_kinds or not spec.signatures:
+        return True
+    return _accepted(op, tuple(["any" if k is None else k for k in operand_kinds]))
 
 
 @lru_cache(maxsize=4096)
@@ -728,8 +789,10 @@ def check_returns(ctx: CheckContext, types: TypeTable, kinds: dict[str, str]) ->
     """Each return of a function must give a value of the kind its semantic node declares."""
     graph, index = ctx.graph, ctx.exec_index
     declared: dict[str, str | None] = {}  # function_def id -> declared return kind
-    for i, node in enumerate(ctx.model.execution.nodes):
-        if node.operation != "return" or index.get(node.node_id) != i:
+    nodes = ctx.model.execution.nodes
+    for i in ctx.where(nodes, "operation", _RETURN):
+        node = nodes[i]
+        if index.get(node.node_id) != i:
             continue
         entry = graph.owner.get(node.node_id)
         if entry is None:
@@ -742,6 +805,9 @@ def check_returns(ctx: CheckContext, types: TypeTable, kinds: dict[str, str]) ->
         actual = kinds.get(node.inputs[0], "any") if node.inputs else "null"
         if not kind_matches(actual, wanted):
             yield _return_finding(ctx, i, node, graph.nodes[entry], wanted, actual)
+
+
+_RETURN = frozenset({"return"})
 
 
 def _return_finding(ctx: CheckContext, i: int, node: ExecNode, fn: ExecNode, wanted: str, actual: str) -> Finding:

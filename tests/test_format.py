@@ -222,3 +222,44 @@ def test_checking_creates_no_reference_cycles():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, path + (key,))
+
+
+def test_lazily_read_positions_agree_with_a_complete_index():
+    """A valid document's containers are read only as far as a question needs; whatever the
+    order of questions, the answers are those of the tolerant parser's complete index."""
+    import random
+
+    from anrf_lsp.format.jsonsource import _recover
+
+    text = json.dumps(sum_doc(), indent=2)
+    complete = _recover(text).source
+    paths = list(_paths(json.loads(text)))
+    paths += [p + ("missing",) for p in paths] + [p + (99,) for p in paths]
+    for order in (paths, paths[::-1], random.Random(1).sample(paths, len(paths))):
+        lazy = parse_json(text).source
+        for path in order:
+            assert lazy.member(path) == complete.member(path), path
+            box, full = lazy.children(path), complete.children(path)
+            assert (box and (box.span, box.members)) == (full and (full.span, full.members)), path
+        for offset in range(0, len(text), 7):
+            assert lazy.path_at(offset) == complete.path_at(offset)
+
+
+def test_duplicate_keys_do_not_stall_position_lookups():
+    """JSON parsers keep the last of duplicated keys, and so do positions (a lookup through a
+    duplicated key used to loop forever)."""
+    text = '{"a": {"x": 1}, "a": {"y": [1, 2]}}'
+    src = parse_json(text).source
+    span = src.value_span(("a",))
+    assert text[span.start : span.end] == '{"y": [1, 2]}'
+    assert src.focus_span(("a", "y", 1)) is not None
+    text = json.dumps(sum_doc(), indent=2)
+    doubled = text.replace('"execution": {', '"execution": {"nodes": []}, "execution": {', 1)
+    assert sorted(f.code for f in check_text(doubled)) == sorted(f.code for f in check_text(text))

@@ -9,13 +9,34 @@ Nothing here recurses on document structure.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter, contains, eq
+from typing import Any
 
 from anrf_lsp.format.model import ExecNode, ExecutionLayer
 
 from .ops import CONTROL_EDGE_TYPES, LOOP_OPS
 
 _CONTROL = frozenset(CONTROL_EDGE_TYPES)
+
+# Reads one field of every object of a model list: `column(layer.nodes, "node_id")`.
+ColumnReader = Callable[[Sequence[Any], str], list[Any]]
+
+
+def read_column(items: Sequence[Any], name: str) -> list[Any]:
+    return list(map(attrgetter(name), items))
+
+
+def first_index(ids: Sequence[str]) -> dict[str, int]:
+    """id -> index of its first occurrence, in document order."""
+    index = dict(zip(ids, range(len(ids))))
+    if len(index) != len(ids):  # duplicates: the plain dict kept the last occurrence
+        index = {}
+        for i, ident in enumerate(ids):
+            index.setdefault(ident, i)
+    return index
 
 
 @dataclass(slots=True)
@@ -37,6 +58,14 @@ class ExecGraph:
     loop_ends: dict[str, list[str]]  # loop node -> end_loop nodes that close it
     end_owner: dict[str, str]  # end_loop -> loop it closes
     enclosing: dict[str, str]  # statement -> innermost enclosing loop
+    loop_nodes: frozenset[str] = frozenset()  # the for_each and while nodes
+    layer_nodes: list[ExecNode] = field(default_factory=list)  # execution.nodes (positions as in `index`)
+    reader: ColumnReader = read_column
+
+    def column(self, name: str) -> list[Any]:
+        """Field `name` of every execution node, by position: cheaper to scan than the node objects
+        when the graph was built with a caching reader (the checkers')."""
+        return self.reader(self.layer_nodes, name)
 
     def next(self, node_id: str, edge_type: str = "control_flow") -> str | None:
         targets = self.succ.get(node_id, {}).get(edge_type)
@@ -84,17 +113,17 @@ def control_successors(graph: ExecGraph, node_id: str) -> list[str]:
     return [t for targets in by_type.values() for t in targets]
 
 
-def build_graph(layer: ExecutionLayer) -> ExecGraph:
-    nodes: dict[str, ExecNode] = {}
-    index: dict[str, int] = {}
-    for i, node in enumerate(layer.nodes):
-        if node.node_id not in nodes:
-            nodes[node.node_id] = node
-            index[node.node_id] = i
+def build_graph(layer: ExecutionLayer, column: ColumnReader = read_column) -> ExecGraph:
+    """The graph of `layer`. `column` reads node and edge fields; the checkers pass the
+    reader of their per-document cache, so building the graph costs no extra pass over the model."""
+    node_list, edges = layer.nodes, layer.edges
+    index = first_index(column(node_list, "node_id"))
+    nodes: dict[str, ExecNode] = dict(zip(index, map(node_list.__getitem__, index.values())))
+    ops = column(node_list, "operation")
+    first_ops = list(map(ops.__getitem__, index.values()))  # operation of each node in `nodes`
     succ: dict[str, dict[str, list[str]]] = {}
     control = _CONTROL
-    for edge in layer.edges:
-        etype, src, dst = edge.edge_type, edge.source_id, edge.target_id
+    for etype, src, dst in zip(column(edges, "edge_type"), column(edges, "source_id"), column(edges, "target_id")):
         if etype in control and src in nodes and dst in nodes:
             by_type = succ.get(src)
             if by_type is None:
@@ -104,39 +133,43 @@ def build_graph(layer: ExecutionLayer) -> ExecGraph:
             else:
                 by_type[etype] = [dst]
 
-    graph = ExecGraph(nodes, index, succ, {}, [], {}, {}, {}, {})
-    for node in nodes.values():
-        if node.operation == "function_def":
-            name = str(node.properties.get("name", "") or node.node_id)
-            params = [p for p in node.inputs if p in nodes and nodes[p].operation == "parameter"]
-            fn = Function(node.node_id, name, params)
-            graph.entries.append(fn)
-            graph.functions.setdefault(name, fn)
+    loop_nodes = frozenset(compress(nodes, map(contains, repeat(LOOP_OPS), first_ops)))
+    graph = ExecGraph(nodes, index, succ, {}, [], {}, {}, {}, {}, loop_nodes, node_list, column)
+    for node in compress(nodes.values(), map(eq, first_ops, repeat("function_def"))):
+        name = str(node.properties.get("name", "") or node.node_id)
+        params = [p for p in node.inputs if p in nodes and nodes[p].operation == "parameter"]
+        fn = Function(node.node_id, name, params)
+        graph.entries.append(fn)
+        graph.functions.setdefault(name, fn)
     for fn in graph.entries:
         _walk_function(graph, fn)
     # Innermost loops first: a function's walk meets outer loops before the loops they contain.
     budget = [32 * len(nodes) + 1024]
-    for loop_id in reversed([n for n in graph.owner if nodes[n].operation in LOOP_OPS]):
-        _pair_loop(graph, loop_id, budget)
+    end_loops = frozenset(compress(nodes, map(eq, first_ops, repeat("end_loop"))))
+    for loop_id in reversed([n for n in graph.owner if n in loop_nodes]):
+        _pair_loop(graph, loop_id, budget, end_loops)
     return graph
 
 
 def _walk_function(graph: ExecGraph, fn: Function) -> None:
     seen = {fn.entry}
     queue = deque([fn.entry])
-    owner, statements, entry = graph.owner, fn.statements, fn.entry
+    owner, statements, entry, succ = graph.owner, fn.statements, fn.entry, graph.succ
     while queue:
         node_id = queue.popleft()
         statements.append(node_id)
         if node_id not in owner:
             owner[node_id] = entry
-        for target in control_successors(graph, node_id):
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
+        by_type = succ.get(node_id)
+        if by_type:  # control_successors, inlined: this runs once per statement
+            for targets in by_type.values():
+                for target in targets:
+                    if target not in seen:
+                        seen.add(target)
+                        queue.append(target)
 
 
-def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int]) -> None:
+def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int], end_loops: frozenset[str]) -> None:
     """Find the end_loop(s) closing `loop_id` and the statements its body encloses.
 
     Walks the body. A nested loop that is already paired (loops are paired
@@ -145,6 +178,7 @@ def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int]) -> None:
     walked through with a stack of the loops entered; an end_loop met with an
     empty stack closes `loop_id`, and an explicit back edge is never followed.
     `budget` is shared by all loops and bounds the work on adversarial graphs.
+    `end_loops` holds the end_loop nodes (operations come from sets, not the node objects).
     """
     body = graph.next(loop_id, "loop_body")
     if body is None:
@@ -158,10 +192,9 @@ def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int]) -> None:
         if (node_id, stack) in seen or node_id == loop_id and not stack:
             continue
         seen.add((node_id, stack))
-        op = graph.nodes[node_id].operation
         if not stack:
             graph.enclosing.setdefault(node_id, loop_id)
-        if op == "end_loop":
+        if node_id in end_loops:
             if not stack:
                 if node_id not in ends:
                     ends.append(node_id)
@@ -172,7 +205,7 @@ def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int]) -> None:
                 if target != closed:
                     queue.append((target, stack))
             continue
-        if op in LOOP_OPS and node_id != loop_id:
+        if node_id in graph.loop_nodes and node_id != loop_id:
             if node_id in graph.loop_ends:  # paired already: jump to where it exits
                 for end in graph.loop_ends[node_id]:
                     for target in graph.succ.get(end, {}).get("control_flow", ()):
@@ -197,13 +230,17 @@ def find_cycles(graph: ExecGraph) -> list[list[str]]:
     loops and are left out; any strongly connected component that remains is a
     forbidden cycle. Iterative Tarjan, so deep graphs cannot overflow the stack.
     """
-    nodes = graph.nodes
+    loops, index = graph.loop_nodes, graph.index
+    # A cycle needs an edge that goes back in document order. Documents usually list their
+    # statements in execution order, so when no edge does, that is the whole answer.
+    if all(index[src] < index[t] or t in loops for src, by_type in graph.succ.items() for targets in by_type.values() for t in targets):
+        return []
     adj: dict[str, list[str]] = {}
     indegree: dict[str, int] = {}
     for src, by_type in graph.succ.items():
         for targets in by_type.values():
             for t in targets:
-                if nodes[t].operation not in LOOP_OPS:
+                if t not in loops:
                     adj.setdefault(src, []).append(t)
                     indegree[t] = indegree.get(t, 0) + 1
     # Peel off acyclic parts first (Kahn); only what remains can hold a cycle.
@@ -270,6 +307,8 @@ def strongly_connected(adj: dict[str, list[str]]) -> list[list[str]]:
 def data_reachable(graph: ExecGraph) -> set[str]:
     """Nodes that take part in some function: its statements, its parameters,
     and everything they read (inputs) or write (outputs), transitively."""
+    index, nodes = graph.index, graph.nodes
+    inputs, outputs = graph.column("inputs"), graph.column("outputs")
     reached: set[str] = set()
     queue: deque[str] = deque()
     for fn in graph.entries:
@@ -278,9 +317,9 @@ def data_reachable(graph: ExecGraph) -> set[str]:
                 reached.add(n)
                 queue.append(n)
     while queue:
-        node = graph.nodes[queue.popleft()]
-        for ref in (*node.inputs, *node.outputs):
-            if ref in graph.nodes and ref not in reached:
+        i = index[queue.popleft()]
+        for ref in (*inputs[i], *outputs[i]):
+            if ref in nodes and ref not in reached:
                 reached.add(ref)
                 queue.append(ref)
     return reached

@@ -150,7 +150,7 @@ def _load_valid(text: str, path: str) -> Document | None:
     parser straight into the model. Anything unusual (syntax or schema errors, or
     NaN/Infinity, which that parser accepts and JSON does not) returns None and
     takes the full path, which reports it precisely."""
-    if "NaN" in text or "Infinity" in text:
+    if _contains(text, "NaN") or _contains(text, "Infinity"):
         return None
     try:
         model = Anrf.model_validate_json(text)
@@ -159,6 +159,20 @@ def _load_valid(text: str, path: str) -> Document | None:
     start = _WS.match(text, 0).end()  # type: ignore[union-attr]
     source = SourceMap(text, Span(start, len(text.rstrip(" \t\n\r"))))
     return Document(path=path, text=text, source=source, model=model)
+
+
+def _contains(text: str, word: str, max_tries: int = 1000) -> bool:
+    """`word in text`, sought by its first letter: finding one character runs at memchr
+    speed, dozens of times faster than a multi-character search over a large text, and
+    capital letters are rare in documents. Gives up on that after `max_tries` hits."""
+    i = text.find(word[0])
+    for _ in range(max_tries):
+        if i < 0:
+            return False
+        if text.startswith(word, i):
+            return True
+        i = text.find(word[0], i + 1)
+    return i >= 0 and word in text[i:]
 
 
 def load_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -1,11 +1,11 @@
 """JSON text -> Python values plus a map from JSON paths to source spans.
 
 Why two parsers: a valid document takes the C `json` fast path, and its span
-index is built lazily, one container at a time, only when something asks for a
-position (usually a finding). A broken document goes through a tolerant
-pure-Python parser that reports every syntax error, never recurses (so 100,000
-levels of nesting are fine), and recovers a partial tree so hover, symbols and
-completion keep working on half-typed text.
+index is built lazily, only when something asks for a position (usually a
+finding), and only as far as that position (`_LazyContainer`). A broken
+document goes through a tolerant pure-Python parser that reports every syntax
+error, never recurses (so 100,000 levels of nesting are fine), and recovers a
+partial tree so hover, symbols and completion keep working on half-typed text.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ MAX_SYNTAX_ERRORS = 50
 MAX_RECOVERY_CHARS = 4_000_000
 
 _WS = re.compile(r"[ \t\n\r]*")
+_SEP = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # after a member: whitespace and its comma
+_KEY = re.compile(r'"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')  # a key without escapes and its colon
 _decoder = json.JSONDecoder()
+_scan_once = _decoder.scan_once  # C scanner: (value, end) of the JSON value at an offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,227 @@ class Member:
     value_span: Span
 
 
-@dataclass(slots=True)
 class ContainerIndex:
-    is_object: bool
-    span: Span
-    members: dict[str, Member] | list[Member]
+    """The direct members of one object or array, with their spans."""
+
+    __slots__ = ("_members", "_span", "is_object")
+
+    def __init__(self, is_object: bool, span: Span, members: dict[str, Member] | list[Member]):
+        self.is_object = is_object
+        self._span = span
+        self._members = members
+
+    @property
+    def span(self) -> Span:
+        return self._span
+
+    @property
+    def members(self) -> dict[str, Member] | list[Member]:
+        return self._members
+
+    def get(self, part: str | int) -> Member | None:
+        """The member at key or array position `part` (an int names an object key as its digits,
+        a digit string an array position). For a duplicated key, the last one, as JSON parsers read it."""
+        part = _part(self.is_object, part)
+        if part is None:
+            return None
+        if self.is_object:
+            return self.members.get(part)  # type: ignore[union-attr, arg-type]
+        members: list[Member] = self._members  # type: ignore[assignment]
+        return members[part] if part < len(members) else None  # type: ignore[operator, index]
+
+    def __repr__(self) -> str:
+        return f"ContainerIndex(is_object={self.is_object!r}, span={self.span!r}, members={self.members!r})"
+
+
+def _part(is_object: bool, part: str | int) -> str | int | None:
+    """`part` as an object key or an array position, None when it cannot be one."""
+    if is_object:
+        return part if isinstance(part, str) else str(part)
+    if isinstance(part, str):
+        return int(part) if part.isdigit() else None
+    return part if isinstance(part, int) and part >= 0 else None
+
+
+class _LazyContainer(ContainerIndex):
+    """A container of a valid JSON text, read only as far as lookups need.
+
+    Member values are skipped with the C scanner, and the member a path descends
+    through is not read at all: it becomes the `_pending` child, whose end is taken
+    from the child once reading goes on. So locating something early in a big
+    layer (or in an earlier layer) never decodes what follows it. `members`,
+    `span` and object lookups (`get`) read to the end, so a duplicated key
+    resolves to its last occurrence, as the model does; only descending along a
+    path (`open`) may take an earlier occurrence, to stay lazy.
+    """
+
+    __slots__ = ("_pending", "_pos", "_text")
+
+    def __init__(self, text: str, start: int, members: dict[str, Member] | list[Member]):
+        super().__init__(text[start] == "{", Span(start, start), members)
+        self._text = text
+        self._pos = _WS.match(text, start + 1).end()  # type: ignore[union-attr]  # next member or the closer; -1: all read
+        # (key or position, key span, value offset, child container) of the member descended into
+        self._pending: tuple[str | int, Span | None, int, _LazyContainer] | None = None
+
+    @staticmethod
+    def at(text: str, start: int) -> _LazyContainer:
+        """The lazily read container whose opening bracket is at `start`."""
+        return _LazyObject(text, start) if text[start] == "{" else _LazyArray(text, start)
+
+    @property
+    def span(self) -> Span:
+        if self._pos >= 0:
+            self._read_to(None)
+        return self._span
+
+    def open(self, part: str | int) -> _LazyContainer | None:
+        """The container value of member `part` (first occurrence), reading no further than its key;
+        None when there is no such member or its value is not an object or array."""
+        part = _part(self.is_object, part)
+        if part is None:
+            return None
+        if self._pending is not None and self._pending[0] == part:
+            return self._pending[3]
+        text = self._text
+        start = self._known_start(part)
+        if start is None:
+            found = self._read_to(part)
+            if found is None:
+                return None
+            key_span, start = found
+            if text[start] in "{[":
+                child = _LazyContainer.at(text, start)
+                self._pending = (part, key_span, start, child)
+                return child
+            self._advance(part, key_span, start, _scan_once(text, start)[1])
+            return None
+        return _LazyContainer.at(text, start) if text[start] in "{[" else None
+
+    def _settle(self) -> None:
+        """Record the member descended into; its end is the child's (read to its end)."""
+        key, key_span, start, child = self._pending  # type: ignore[misc]
+        self._pending = None
+        self._advance(key, key_span, start, child.span.end)
+
+    def _advance(self, key: str | int, key_span: Span | None, start: int, end: int) -> None:
+        """Record the member whose value spans [start, end) and move past it."""
+        self._record(key, key_span, start, end)
+        self._pos = _SEP.match(self._text, end).end()  # type: ignore[union-attr]
+
+    def _closed(self, i: int) -> None:
+        self._span = Span(self._span.start, i + 1)
+        self._pos = -1
+
+    # Per kind of container:
+    def _known_start(self, part: Any) -> int | None:
+        """Value offset of member `part` when it has been read."""
+        raise NotImplementedError
+
+    def _read_to(self, part: Any) -> tuple[Span | None, int] | None:
+        """Read on to member `part` and return its key span and value offset, leaving the
+        value unread; None (and everything read) when there is no such member."""
+        raise NotImplementedError
+
+    def _record(self, key: Any, key_span: Span | None, start: int, end: int) -> None:
+        raise NotImplementedError
+
+
+class _LazyObject(_LazyContainer):
+    __slots__ = ()
+
+    def __init__(self, text: str, start: int):
+        super().__init__(text, start, {})
+
+    @property
+    def members(self) -> dict[str, Member]:  # type: ignore[override]
+        if self._pos >= 0:
+            self._read_to(None)
+        return self._members  # type: ignore[return-value]
+
+    def _known_start(self, part: Any) -> int | None:
+        m = self._members.get(part)  # type: ignore[union-attr]
+        return m.value_span.start if m is not None else None
+
+    def _read_to(self, part: Any) -> tuple[Span | None, int] | None:
+        text = self._text
+        while True:
+            if self._pending is not None:
+                self._settle()
+            i = self._pos
+            if i < 0:
+                return None
+            if text[i] == "}":
+                self._closed(i)
+                return None
+            m = _KEY.match(text, i)
+            if m is not None:
+                key, key_span, start = m.group(1), Span(i, m.end(1) + 1), m.end()
+            else:  # a key written with escapes
+                key, key_end = scanstring(text, i + 1)
+                key_span, start = Span(i, key_end), _WS.match(text, _WS.match(text, key_end).end() + 1).end()  # type: ignore[union-attr]
+            if key == part:
+                return key_span, start
+            self._advance(key, key_span, start, _scan_once(text, start)[1])
+
+    def _record(self, key: Any, key_span: Span | None, start: int, end: int) -> None:
+        self._members[key] = Member(key_span, Span(start, end))  # type: ignore[index]  # a later duplicate key wins
+
+
+class _LazyArray(_LazyContainer):
+    """Element offsets are kept as plain ints (no objects per element) until `members` is asked for."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, text: str, start: int):
+        super().__init__(text, start, [])
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    @property
+    def members(self) -> list[Member]:  # type: ignore[override]
+        if self._pos >= 0:
+            self._read_to(None)
+        if len(self._members) < len(self._starts):
+            self._members = [Member(None, Span(s, e)) for s, e in zip(self._starts, self._ends)]
+        return self._members  # type: ignore[return-value]
+
+    def get(self, part: str | int) -> Member | None:
+        part = _part(False, part)
+        if part is None:
+            return None
+        if part >= len(self._starts):  # type: ignore[operator]
+            self._read_to(part + 1)  # type: ignore[operator]  # (the element descended into is read first)
+            if part >= len(self._starts):  # type: ignore[operator]
+                return None
+        return Member(None, Span(self._starts[part], self._ends[part]))  # type: ignore[index]
+
+    def _known_start(self, part: Any) -> int | None:
+        return self._starts[part] if part < len(self._starts) else None
+
+    def _read_to(self, part: Any) -> tuple[Span | None, int] | None:
+        if self._pending is not None:
+            self._settle()
+        text, i = self._text, self._pos
+        if i < 0:
+            return None
+        starts, ends = self._starts, self._ends
+        scan, sep = _scan_once, _SEP.match
+        wanted = len(text) if part is None else part  # more elements than the text can hold: all of them
+        while text[i] != "]":
+            if len(starts) == wanted:
+                self._pos = i
+                return None, i
+            end = scan(text, i)[1]
+            starts.append(i)
+            ends.append(end)
+            i = sep(text, end).end()  # type: ignore[union-attr]
+        self._closed(i)
+        return None
+
+    def _record(self, key: Any, key_span: Span | None, start: int, end: int) -> None:
+        self._starts.append(start)
+        self._ends.append(end)
 
 
 @dataclass(slots=True)
@@ -92,50 +311,56 @@ class SourceMap:
     def _container(self, path: Path, span: Span) -> ContainerIndex | None:
         found = self._index.get(path)
         if found is None and self._lazy and self.text[span.start : span.start + 1] in ("{", "["):
-            found = _index_container(self.text, span.start, path, (), self._index)
+            found = self._index[path] = _LazyContainer.at(self.text, span.start)
         return found
 
     def _ensure(self, path: Path) -> None:
-        """Index the containers along `path` in one descent, decoding only their siblings."""
+        """Index the containers along `path` in one descent, reading each only up to the member
+        the path goes through (see `_LazyContainer`)."""
         if not self._lazy or self.root is None or not path or path[:-1] in self._index:
             return
         k = len(path) - 1
         while k > 0 and path[:k] not in self._index:
             k -= 1
         if k == 0 and () not in self._index:
-            if self.text[self.root.start] in "{[":
-                _index_container(self.text, self.root.start, (), path, self._index)
-            return
-        m = _lookup(self._index[path[:k]], path[k])
-        if m is not None and self.text[m.value_span.start] in "{[":
-            _index_container(self.text, m.value_span.start, path[: k + 1], path[k + 1 :], self._index)
+            if self.text[self.root.start] not in "{[":
+                return
+            self._index[()] = _LazyContainer.at(self.text, self.root.start)
+        container = self._index[path[:k]]
+        for depth in range(k, len(path)):
+            if not isinstance(container, _LazyContainer):
+                return
+            child = container.open(path[depth])
+            if child is None:
+                return
+            container = self._index[path[: depth + 1]] = child
 
     def member(self, path: Path) -> Member | None:
         """The member at `path` (its key and value spans), or None when it does not exist."""
         if self.root is None:
             return None
+        if not path:
+            return Member(None, self.root)
+        parent = self._index.get(path[:-1])
+        if parent is not None:  # indexes are prefix-closed: walking down would reach this same container
+            return parent.get(path[-1])
         self._ensure(path)
-        current = Member(None, self.root)
+        container = self._container((), self.root)
         for depth, part in enumerate(path):
-            container = self._container(path[:depth], current.value_span)
             if container is None:
                 return None
-            if container.is_object:
-                if not isinstance(part, str):
-                    part = str(part)
-                nxt = container.members.get(part)  # type: ignore[union-attr]
-            else:
-                if not isinstance(part, int):
-                    if isinstance(part, str) and part.isdigit():
-                        part = int(part)
-                    else:
-                        return None
-                members: list[Member] = container.members  # type: ignore[assignment]
-                nxt = members[part] if 0 <= part < len(members) else None
-            if nxt is None:
-                return None
-            current = nxt
-        return current
+            if depth == len(path) - 1:
+                return container.get(part)
+            # A container indexed at the next path needs no lookup here (so a lazily read
+            # parent is not read past it).
+            child = self._index.get(path[: depth + 1])
+            if child is None:
+                m = container.get(part)
+                if m is None:
+                    return None
+                child = self._container(path[: depth + 1], m.value_span)
+            container = child
+        return None
 
     def value_span(self, path: Path) -> Span | None:
         m = self.member(path)
@@ -249,7 +474,7 @@ def _leading_id_span(text: str, start: int, max_members: int = 3) -> Span | None
             return None
         key, key_end = scanstring(text, i + 1)
         i = ws(text, ws(text, key_end).end() + 1).end()
-        _, value_end = _decoder.raw_decode(text, i)
+        value_end = _scan_once(text, i)[1]
         if key in _ID_KEYS and text[i] == '"':
             return Span(i, value_end)
         i = ws(text, value_end).end()
@@ -257,60 +482,6 @@ def _leading_id_span(text: str, start: int, max_members: int = 3) -> Span | None
             return None
         i = ws(text, i + 1).end()
     return None
-
-
-def _lookup(container: ContainerIndex, part: str | int) -> Member | None:
-    if container.is_object:
-        return container.members.get(str(part))  # type: ignore[union-attr]
-    if isinstance(part, int) and 0 <= part < len(container.members):
-        return container.members[part]  # type: ignore[index]
-    return None
-
-
-def _index_container(text: str, start: int, path: Path, rest: Path, index: dict[Path, ContainerIndex]) -> ContainerIndex:
-    """Index the direct members of the (valid JSON) container starting at `start`.
-
-    Member values are skipped with the C decoder, except the one named by
-    `rest[0]`, which is indexed itself (recursively along `rest`): so the
-    containers on a requested path are each read once, not once per level.
-    """
-    ws = _WS.match
-    decode = _decoder.raw_decode
-    descend = rest[0] if rest else None
-    is_object = text[start] == "{"
-    members: dict[str, Member] | list[Member] = {} if is_object else []
-    closer = "}" if is_object else "]"
-    i = ws(text, start + 1).end()
-    position = 0
-    while text[i] != closer:
-        key_span = None
-        if is_object:
-            key, key_end = scanstring(text, i + 1)
-            key_span = Span(i, key_end)
-            i = ws(text, ws(text, key_end).end() + 1).end()  # past ':'
-            here: str | int = key
-        else:
-            here = position
-        if here == descend and text[i] in "{[":
-            child_path = path + (here,)
-            child = index.get(child_path) or _index_container(text, i, child_path, rest[1:], index)
-            value_end = child.span.end
-        else:
-            _, value_end = decode(text, i)
-        member = Member(key_span, Span(i, value_end))
-        if is_object:
-            members[here] = member  # type: ignore[index]
-        else:
-            members.append(member)  # type: ignore[union-attr]
-        position += 1
-        i = value_end
-        if text[i] not in ",]}":
-            i = ws(text, i).end()
-        if text[i] == ",":
-            i = ws(text, i + 1).end()
-    result = ContainerIndex(is_object, Span(start, i + 1), members)
-    index[path] = result
-    return result
 
 
 @dataclass(slots=True)
