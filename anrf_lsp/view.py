@@ -163,13 +163,13 @@ class _FunctionRenderer:
             return self._prop(node, "iterator") or node_id, _ATOM
         if op in ("function_def", "while", "if", "end_loop", "break", "continue", "return"):
             return f"<{op} {node_id}>", _ATOM
-        if node_id in self.g.owner:  # a statement: its variable, or a temporary
-            targets = self._assign_targets(node)
-            if targets:
-                return self.expr(targets[0], depth + 1, path)
-            return self._temp(node_id), _ATOM
         if node_id in path:
             return f"<cycle at {node_id}>", _ATOM
+        if node_id in self.g.owner:  # a statement: its variable, or a temporary
+            targets = self._assign_targets(node)
+            if targets:  # (an assign whose target is itself would otherwise recurse forever)
+                return self.expr(targets[0], depth + 1, path | {node_id})
+            return self._temp(node_id), _ATOM
         if depth > MAX_EXPR_DEPTH:
             return "...", _ATOM
         return self.op_expr(node, depth + 1, path | {node_id})

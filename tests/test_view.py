@@ -377,3 +377,16 @@ def test_structure_of_long_values_is_folded():
     text = render_structure(Anrf.model_validate(doc))
     assert_rendered(text)
     assert max(len(line) for line in lines_of(text)) <= 320
+
+
+def test_an_assign_to_itself_renders_as_a_cycle():
+    # Found by hypothesis: a statement whose assignment target is itself used to recurse forever.
+    from anrf_lsp.format.model import Anrf, ExecEdge, ExecNode, ExecutionLayer
+
+    nodes = [
+        ExecNode(node_id="n0", operation="function_def"),
+        ExecNode(node_id="n2", operation="assign", inputs=["n2", "n0"]),
+    ]
+    doc = Anrf(anrf_id="x", version="v1", execution=ExecutionLayer(nodes=nodes, edges=[ExecEdge(edge_id="e0", source_id="n0", target_id="n2", edge_type="control_flow")]))
+    text = render_pseudocode(doc)
+    assert "cannot render" not in text and "<cycle at n2>" in text

@@ -1,12 +1,13 @@
 """Build and validate a dataset version: text -> structured intent pairs and
 structured intent -> ANRF pairs, split by phrasing template, every ANRF proven.
 
-Splits (see `assign_template_splits`): within each template family, one whole
-template goes to `test`, one to `validation` + `calibration` (its examples are
-divided between the two), the rest to `train`. So no phrasing template seen in
-training appears in any evaluation split, and `test` phrasings are unseen by
-validation and calibration too. Out-of-scope texts have no template family of
-their own and are divided at random in the same proportions.
+Splits (70/10/10/10): whole phrasing templates are held out
+(`training.phrasing.HELD_OUT_TEMPLATES`: per family one create template that
+fits every kind, one modify template and two out-of-scope patterns for each of
+validation and test). `train` is phrased only with the other templates,
+`validation` and `calibration` with the validation templates, `test` with the
+test templates. So no phrasing seen in training appears in any evaluation
+split, and test phrasings are unseen by validation and calibration too.
 
 Every generated ANRF must pass every checker (no errors, no warnings) and run
 equal to its behaviour's reference implementation on the example's test cases;
@@ -15,6 +16,7 @@ a failure is a generator bug, and the build stops with a report.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -68,66 +70,70 @@ def catalog(keys: Iterable[str] | None = None) -> list[Behaviour]:
     return [CATALOG[k] for k in keys]
 
 
-def assign_template_splits(templates: dict[str, str], rng: random.Random) -> dict[str, str]:
-    """template id -> split. Per family (sorted, then shuffled by `rng`): one test template,
-    one validation/calibration template ("heldout"), the rest train. A family with fewer than
-    three templates keeps them all in train (nothing to hold out without starving training)."""
-    by_family: dict[str, list[str]] = {}
-    for template, family in sorted(templates.items()):
-        by_family.setdefault(family, []).append(template)
-    out: dict[str, str] = {}
-    for family in sorted(by_family):
-        ids = by_family[family]
-        rng.shuffle(ids)
-        for i, template in enumerate(ids):
-            out[template] = "test" if i == 0 and len(ids) >= 3 else "heldout" if i == 1 and len(ids) >= 3 else "train"
-    return out
+# Share of each split in both datasets; validation and calibration share held-out templates.
+PROPORTIONS = {"train": 0.7, "validation": 0.1, "calibration": 0.1, "test": 0.1}
+TEMPLATE_SPLIT = {"train": "train", "validation": "validation", "calibration": "validation", "test": "test"}
 
 
-def _split(template_split: str | None, rng: random.Random) -> str:
-    if template_split is None:  # out of scope: no template family; same proportions as the in-scope data
-        return rng.choices(SPLITS, weights=(70, 10, 10, 10))[0]
-    if template_split == "heldout":
-        return "validation" if rng.random() < 0.5 else "calibration"
-    return template_split
+def template_splits() -> dict[str, str]:
+    """template id -> the split(s) it phrases: "train", "validation" (validation and calibration) or "test"."""
+    from .phrasing import OUT_OF_SCOPE_TEMPLATES, TEMPLATES, templates_for_split
+
+    out = {t: "train" for t in [*TEMPLATES, *OUT_OF_SCOPE_TEMPLATES]}
+    for split in ("validation", "test"):
+        out.update({t: split for t in templates_for_split(split)})
+    return dict(sorted(out.items()))
 
 
 def _example_id(seed: int, kind: str, number: int) -> str:
     return hashlib.sha256(f"{seed}:{kind}:{number}".encode()).hexdigest()[:16]
 
 
+def _split_sizes(total: int) -> dict[str, int]:
+    sizes = {s: round(total * share) for s, share in PROPORTIONS.items()}
+    sizes["train"] += total - sum(sizes.values())
+    return sizes
+
+
+def _phrased(behaviours: list[Behaviour], split: str, n: int, oos: int, seed: int, kind: str, **kw: Any) -> list[Any]:
+    """`n` in-scope examples (and `oos` out-of-scope ones) phrased with the templates of `split` only."""
+    from .phrasing import generate_examples, out_of_scope_examples, templates_for_split
+
+    templates = templates_for_split(TEMPLATE_SPLIT[split])
+    rng = random.Random(f"{seed}:{kind}:{split}")
+    per_behaviour = max(1, math.ceil(n / len(behaviours)))
+    examples = generate_examples(behaviours, rng, per_behaviour, templates=templates, **kw)
+    rng.shuffle(examples)
+    return examples[:n] + (out_of_scope_examples(rng, oos, templates=templates) if oos else [])
+
+
 def build(config: BuildConfig) -> BuiltDataset:
     """Generate, prove and serialize one dataset version (in memory)."""
-    from .phrasing import TEMPLATES, generate_examples, out_of_scope_examples
+    from .catalog import complexity
 
     behaviours = catalog(config.behaviours)
     by_key = {b.key: b for b in behaviours}
-    rng = random.Random(config.seed)
-    template_split = assign_template_splits({t.id: t.family for t in TEMPLATES}, random.Random(f"{config.seed}:splits"))
-
-    # text -> structured intent
-    n_oos = round(config.intent_examples * config.out_of_scope_fraction)
-    per_behaviour = math.ceil((config.intent_examples - n_oos) / len(behaviours))
-    in_scope = generate_examples(behaviours, random.Random(f"{config.seed}:intent"), per_behaviour)[: config.intent_examples - n_oos]
-    texts = in_scope + out_of_scope_examples(random.Random(f"{config.seed}:oos"), n_oos)
-    intent_records: dict[str, list[dict]] = {s: [] for s in SPLITS}
-    for number, ex in enumerate(texts):
-        split = _split(template_split.get(ex.template) if ex.template else None, rng)
-        intent_records[split].append(_intent_record(_example_id(config.seed, "intent", number), ex))
-
-    # structured intent -> ANRF, from their own phrasings (same template split rule)
-    per_behaviour = math.ceil(config.generation_examples / len(behaviours))
-    gen_examples = generate_examples(behaviours, random.Random(f"{config.seed}:generation"), per_behaviour)[: config.generation_examples]
-    generation_records: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    intent_records: dict[str, list[dict]] = {}
+    generation_records: dict[str, list[dict]] = {}
     failures: list[str] = []
-    case_rng = random.Random(f"{config.seed}:cases")
-    for number, ex in enumerate(gen_examples):
-        example_id = _example_id(config.seed, "generation", number)
-        record, problems = _generation_record(example_id, ex, by_key[ex.behaviour], case_rng)
-        if problems:
-            failures.append(f"{example_id} ({ex.behaviour}, template {ex.template}): " + "; ".join(problems))
-            continue
-        generation_records[_split(template_split.get(ex.template), rng)].append(record)
+    sizes = _split_sizes(config.intent_examples)
+    gen_sizes = _split_sizes(config.generation_examples)
+    # Texts promise only complexities the programs have (else ANRF402 would refute the proof).
+    declared = functools.cache(complexity)
+    for split in SPLITS:
+        oos = round(sizes[split] * config.out_of_scope_fraction)
+        texts = _phrased(behaviours, split, sizes[split] - oos, oos, config.seed, "intent")
+        intent_records[split] = [_intent_record(_example_id(config.seed, f"intent:{split}", i), ex) for i, ex in enumerate(texts)]
+
+        case_rng = random.Random(f"{config.seed}:cases:{split}")
+        generation_records[split] = []
+        for i, ex in enumerate(_phrased(behaviours, split, gen_sizes[split], 0, config.seed, "generation", complexity=declared)):
+            example_id = _example_id(config.seed, f"generation:{split}", i)
+            record, problems = _generation_record(example_id, ex, by_key[ex.behaviour], case_rng)
+            if problems:
+                failures.append(f"{example_id} ({ex.behaviour}, template {ex.template}): " + "; ".join(problems))
+            else:
+                generation_records[split].append(record)
     if failures:
         shown = "\n  ".join(failures[:50])
         raise DataBuildError(f"{len(failures)} generated example(s) failed their proof (generator bugs):\n  {shown}")
@@ -136,7 +142,7 @@ def build(config: BuildConfig) -> BuiltDataset:
     for split in SPLITS:
         files[INTENT_FILE.format(split=split)] = storage.jsonl_bytes(intent_records[split])
         files[GENERATION_FILE.format(split=split)] = storage.jsonl_bytes(generation_records[split])
-    manifest = _manifest(config, behaviours, template_split, intent_records, generation_records)
+    manifest = _manifest(config, behaviours, template_splits(), intent_records, generation_records)
     return BuiltDataset(files, manifest, dataset_card(manifest))
 
 
@@ -171,7 +177,7 @@ def _generation_record(example_id: str, ex: Any, behaviour: Behaviour, case_rng:
         expected = [behaviour.reference(c) for c in cases]
     except Exception as exc:  # noqa: BLE001 - reported with the example, the build stops
         return {}, [f"build failed: {type(exc).__name__}: {exc}"]
-    cases = [Case(_renamed(c.function, behaviour, request), c.args) for c in cases]
+    cases = [Case(renamed_function(c.function, behaviour, request), c.args) for c in cases]
     problems = prove(anrf, cases, expected)
     record = {
         "id": example_id,
@@ -185,7 +191,7 @@ def _generation_record(example_id: str, ex: Any, behaviour: Behaviour, case_rng:
     return record, problems
 
 
-def _renamed(function: str, behaviour: Behaviour, request: BuildRequest) -> str:
+def renamed_function(function: str, behaviour: Behaviour, request: BuildRequest) -> str:
     """Cases name functions by their default names; a renamed target renames the function (or class prefix)."""
     if behaviour.kind == "function" and function == behaviour.name:
         return request.name
@@ -245,8 +251,10 @@ def dataset_card(manifest: dict[str, Any]) -> str:
         "",
         "## Splits",
         "",
-        ("Whole phrasing templates are held out: per template family one template is test-only, one is divided "
-        "between validation and calibration, the rest are train-only. Out-of-scope texts are divided at random."),
+        (
+            "Whole phrasing templates are held out: train is phrased with its own templates only; validation and "
+            "calibration share a second set of templates, test a third (`training.phrasing.HELD_OUT_TEMPLATES`)."
+        ),
         "",
         "| split | text → intent | intent → ANRF |",
         "|---|---|---|",
@@ -304,12 +312,12 @@ def validate(directory: str) -> list[str]:
                 continue
             cases = [Case(c["function"], c["args"]) for c in record["cases"]]
             problems.extend(f"{where}: {p}" for p in prove(record["anrf"], cases, [c["expected"] for c in record["cases"]]))
-    train_templates = {t for t, s in manifest["templates"].items() if s == "train"}
-    for split in SPLITS[1:]:
+    for split in SPLITS:
+        allowed = {t for t, s in manifest["templates"].items() if s == TEMPLATE_SPLIT[split]}
         for file in (INTENT_FILE, GENERATION_FILE):
-            leaked = {r["template"] for r in storage.read_jsonl(directory, file.format(split=split))} & train_templates
+            leaked = {r["template"] for r in storage.read_jsonl(directory, file.format(split=split))} - allowed
             if leaked:
-                problems.append(f"{file.format(split=split)}: train templates in {split}: {sorted(leaked)}")
+                problems.append(f"{file.format(split=split)}: templates of other splits: {sorted(leaked)}")
     return problems
 
 
