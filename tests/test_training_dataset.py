@@ -109,12 +109,12 @@ def test_cli_build_and_validate(tmp_path):
     build = subprocess.run(
         [sys.executable, "-m", "anrf_lsp", "data", "build", "--out", str(tmp_path), "--seed", "3",
          "--intent-examples", "60", "--generation-examples", "60", "--format", "json"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, check=False,
     )
     assert build.returncode == 0, build.stderr
     directory = json.loads(build.stdout)["directory"]
-    check = subprocess.run([sys.executable, "-m", "anrf_lsp", "data", "validate", directory], capture_output=True, text=True, timeout=300)
+    check = subprocess.run([sys.executable, "-m", "anrf_lsp", "data", "validate", directory], capture_output=True, text=True, timeout=300, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     bad = subprocess.run([sys.executable, "-m", "anrf_lsp", "data", "build", "--behaviours", "no_such_thing", "--out", str(tmp_path)],
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, check=False)
     assert bad.returncode == 2 and "no_such_thing" in bad.stderr
