@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from anrf_lsp.format.document import Document, load_document
+from anrf_lsp.format.document import Document, gc_paused, load_document
 from anrf_lsp.format.findings import Finding
 from anrf_lsp.format.jsonsource import SourceMap, Span
 from anrf_lsp.settings import Settings
@@ -65,8 +65,9 @@ def analyze(uri: str, version: int | None, text: str, settings: Settings, encodi
         findings = list(doc.findings)
     else:
         try:
-            doc = load_document(text, path)
-            findings = [f for f in check_document(doc) if f.code not in settings.ignore]
+            with gc_paused():  # one pause for load and check (see gc_paused)
+                doc = load_document(text, path)
+                findings = [f for f in check_document(doc) if f.code not in settings.ignore]
         except Exception as exc:
             log.exception("internal error while checking %s", uri)
             doc = _placeholder(path, text, f"internal error while checking this document: {type(exc).__name__}: {exc}")
