@@ -87,6 +87,9 @@ def test_write_validate_and_never_overwrite(built, tmp_path):
     with pytest.raises(FileExistsError):
         dataset.write(built, str(tmp_path), stamp="20260101-000000")
     assert storage.resolve_version("anrf-v1", str(tmp_path)) == directory
+    assert storage.resolve_version(str(tmp_path / "anrf-v1" / "latest")) == directory
+    with pytest.raises(FileNotFoundError):
+        storage.resolve_version("anrf-v2", str(tmp_path))
 
     # Tampering is caught: a changed file no longer matches the manifest.
     target = tmp_path / "anrf-v1" / "20260101-000000" / dataset.GENERATION_FILE.format(split="test")

@@ -73,23 +73,32 @@ def read_jsonl(directory: str, name: str) -> list[dict[str, Any]]:
 
 
 def resolve_version(ref: str, root: str | None = None) -> str:
-    """A dataset version directory from a path/URL, or `name` / `name/latest` / `name/<stamp>` under `root`."""
+    """A dataset version directory from a path/URL (`.../<name>/<stamp>` or `.../<name>/latest`),
+    or `name` / `name/latest` / `name/<stamp>` under `root`."""
     fs, path = fsspec.core.url_to_fs(ref)
     if fs.exists(join(path, MANIFEST)):
         return ref
-    root = root or default_root()
+    head, _, last = ref.rstrip("/").rpartition("/")
+    if last == "latest" and head and fsspec.core.url_to_fs(head)[0].isdir(fsspec.core.url_to_fs(head)[1]):
+        return _latest(head)
     name, _, stamp = ref.partition("/")
-    base = join(root, name)
-    fs, base_path = fsspec.core.url_to_fs(base)
+    base = join(root or default_root(), name)
     if stamp and stamp != "latest":
         candidate = join(base, stamp)
-        if fs.exists(join(join(base_path, stamp), MANIFEST)):
+        fs, path = fsspec.core.url_to_fs(candidate)
+        if fs.exists(join(path, MANIFEST)):
             return candidate
-        raise FileNotFoundError(f"no dataset version {ref!r} under {root}")
-    versions = sorted(posixpath.basename(p.rstrip("/")) for p in fs.ls(base_path, detail=False)) if fs.exists(base_path) else []
+        raise FileNotFoundError(f"no dataset version {ref!r} under {root or default_root()}")
+    return _latest(base)
+
+
+def _latest(base: str) -> str:
+    """The newest complete version (one with a manifest) under a dataset directory."""
+    fs, base_path = fsspec.core.url_to_fs(base)
+    versions = sorted(posixpath.basename(p.rstrip("/")) for p in fs.ls(base_path, detail=False)) if fs.isdir(base_path) else []
     complete = [v for v in versions if fs.exists(join(join(base_path, v), MANIFEST))]
     if not complete:
-        raise FileNotFoundError(f"no dataset {ref!r}: not a version directory, and {base} holds no versions")
+        raise FileNotFoundError(f"no dataset versions under {base}")
     return join(base, complete[-1])
 
 
