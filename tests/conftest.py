@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import pytest_lsp
+from pytest_lsp import LanguageClient
 
 from checkers import check_text
+from tests.lsp_support import CLIENTS, initialize_params, server_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -50,3 +53,11 @@ def codes(findings, severity: str | None = None) -> list[str]:
 @pytest.fixture
 def base():
     return sum_doc()
+
+
+@pytest_lsp.fixture(config=server_config(), params=CLIENTS)
+async def client(lsp_client: LanguageClient, request):
+    """The real server process, initialized with VS Code's and then Neovim's capabilities."""
+    await lsp_client.initialize_session(initialize_params(request.param))
+    yield
+    await lsp_client.shutdown_session()

@@ -28,13 +28,6 @@ from tests.lsp_support import (
 )
 
 
-@pytest_lsp.fixture(config=server_config(), params=CLIENTS)
-async def client(lsp_client: LanguageClient, request):
-    await lsp_client.initialize_session(initialize_params(request.param))
-    yield
-    await lsp_client.shutdown_session()
-
-
 def _codes(diags: list[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diags)
 

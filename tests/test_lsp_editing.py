@@ -3,29 +3,18 @@ code actions on a published diagnostic, applies the edit, and the finding is gon
 
 from __future__ import annotations
 
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.conftest import EXAMPLES, sum_doc
 from tests.lsp_support import (
-    CLIENTS,
     apply_edits,
     diagnostics,
     edits_for,
-    initialize_params,
     open_doc,
     pretty,
     replace_all,
-    server_config,
 )
-
-
-@pytest_lsp.fixture(config=server_config(), params=CLIENTS)
-async def client(lsp_client: LanguageClient, request):
-    await lsp_client.initialize_session(initialize_params(request.param))
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def _actions(client: LanguageClient, uri: str, diag: types.Diagnostic) -> list[types.CodeAction]:

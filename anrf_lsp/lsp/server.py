@@ -280,6 +280,16 @@ async def _analysis_at(ls: AnrfLanguageServer, uri: str, position: types.Positio
     return analysis, analysis.positions.offset(position)
 
 
+async def _feature_at(ls: AnrfLanguageServer, params: Any, feature: Any, *extra: Any) -> tuple[Analysis, Any] | None:
+    """Run `feature(doc, index, offset, *extra)` off the loop at the request's position."""
+    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, offset = found
+    result = await ls.off_loop(feature, analysis.doc, analysis.index, offset, *extra)
+    return None if result is None else (analysis, result)
+
+
 def _location(analysis: Analysis, span: Any) -> types.Location:
     return types.Location(uri=analysis.uri, range=analysis.positions.span_to_client(span))
 
@@ -288,14 +298,10 @@ def _location(analysis: Analysis, span: Any) -> types.Location:
 async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hover | None:
     from anrf_lsp.language.hover import hover as hover_card
 
-    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    found = await _feature_at(ls, params, hover_card)
     if found is None:
         return None
-    analysis, offset = found
-    result = await ls.off_loop(hover_card, analysis.doc, analysis.index, offset)
-    if result is None:
-        return None
-    markdown, span = result
+    analysis, (markdown, span) = found
     kind = types.MarkupKind.Markdown if ls.markdown_supported() else types.MarkupKind.PlainText
     return types.Hover(contents=types.MarkupContent(kind=kind, value=markdown), range=analysis.positions.span_to_client(span))
 
@@ -304,11 +310,10 @@ async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hove
 async def definition(ls: AnrfLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
     from anrf_lsp.language import navigation
 
-    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    found = await _feature_at(ls, params, navigation.definition)
     if found is None:
         return None
-    analysis, offset = found
-    spans = await ls.off_loop(navigation.definition, analysis.doc, analysis.index, offset)
+    analysis, spans = found
     return [_location(analysis, s) for s in spans] or None
 
 
@@ -316,11 +321,10 @@ async def definition(ls: AnrfLanguageServer, params: types.DefinitionParams) -> 
 async def references(ls: AnrfLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
     from anrf_lsp.language import navigation
 
-    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    found = await _feature_at(ls, params, navigation.references, params.context.include_declaration)
     if found is None:
         return None
-    analysis, offset = found
-    spans = await ls.off_loop(navigation.references, analysis.doc, analysis.index, offset, params.context.include_declaration)
+    analysis, spans = found
     return [_location(analysis, s) for s in spans] or None
 
 
@@ -393,13 +397,10 @@ async def workspace_symbols(ls: AnrfLanguageServer, params: types.WorkspaceSymbo
 async def completion(ls: AnrfLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
     from anrf_lsp.language.completion import completions
 
-    found = await _analysis_at(ls, params.text_document.uri, params.position)
+    found = await _feature_at(ls, params, completions)
     if found is None:
         return None
-    analysis, offset = found
-    result = await ls.off_loop(completions, analysis.doc, analysis.index, offset)
-    if result is None:
-        return None
+    analysis, result = found
     rng = analysis.positions.span_to_client(result.replace_span)
     markdown = ls.markdown_supported()
     items = [
