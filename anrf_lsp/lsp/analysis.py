@@ -53,14 +53,15 @@ class Analysis:
         return build_index(self.doc)
 
 
-def analyze(uri: str, version: int | None, text: str, settings: Settings, encoding: str) -> Analysis:
-    """Load and check one text. Never raises: an internal error becomes an ANRF000 finding."""
+def analyze(uri: str, version: int | None, text: str | bytes, settings: Settings, encoding: str) -> Analysis:
+    """Load and check one text (or a file's bytes: invalid UTF-8 is then reported as ANRF100).
+    Never raises: an internal error becomes an ANRF000 finding."""
     from checkers import check_document
 
     started = time.perf_counter()
     path = uri_to_display_path(uri)
     if len(text) > settings.max_file_bytes:
-        doc = _placeholder(path, text, f"document is larger than the {settings.max_file_size_mb:g} MiB limit "
+        doc = _placeholder(path, text if isinstance(text, str) else text.decode("utf-8", "replace"), f"document is larger than the {settings.max_file_size_mb:g} MiB limit "
                            "(setting maxFileSizeMb); not checked")
         findings = list(doc.findings)
     else:
@@ -70,7 +71,7 @@ def analyze(uri: str, version: int | None, text: str, settings: Settings, encodi
                 findings = [f for f in check_document(doc) if f.code not in settings.ignore]
         except Exception as exc:
             log.exception("internal error while checking %s", uri)
-            doc = _placeholder(path, text, f"internal error while checking this document: {type(exc).__name__}: {exc}")
+            doc = _placeholder(path, text if isinstance(text, str) else text.decode("utf-8", "replace"), f"internal error while checking this document: {type(exc).__name__}: {exc}")
             findings = list(doc.findings)
     return Analysis(uri, version, doc, findings, TextPositions(doc.source, encoding), time.perf_counter() - started)
 

@@ -501,10 +501,9 @@ def _workspace_edit(ls: AnrfLanguageServer, uri: str, version: int | None, edits
 @server.command(VERIFY_COMMAND)
 async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     """Run every check on a document (open or on disk); returns the findings and counts."""
-    uri = args[0] if args and isinstance(args[0], str) else None
-    if isinstance(args[0] if args else None, dict):
-        uri = args[0].get("uri")
-    if not uri:
+    first = args[0] if args else None
+    uri = first.get("uri") if isinstance(first, dict) else first
+    if not uri or not isinstance(uri, str):
         raise ValueError("anrf.verify needs a document URI argument")
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
@@ -543,8 +542,7 @@ def _analyze_file(uri: str, settings: Settings) -> Analysis:
             data = fh.read(settings.max_file_bytes + 1)
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-    text = data.decode("utf-8", errors="replace")
-    return analyze(uri, None, text, settings, types.PositionEncodingKind.Utf16)
+    return analyze(uri, None, data, settings, types.PositionEncodingKind.Utf16)
 
 
 # -- entry point ------------------------------------------------------------------------
