@@ -58,6 +58,7 @@ def base():
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request):
     """The real server process, initialized with VS Code's and then Neovim's capabilities."""
-    await lsp_client.initialize_session(initialize_params(request.param))
+    result = await lsp_client.initialize_session(initialize_params(request.param))
+    lsp_client.position_encoding = result.capabilities.position_encoding or "utf-16"  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

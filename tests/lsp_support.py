@@ -35,6 +35,21 @@ def server_config(*extra_args: str, env: dict[str, str] | None = None) -> Client
     )
 
 
+async def stop_client(client: LanguageClient, grace: float = 5.0) -> None:
+    """Stop a hand-started client even when the session failed before `shutdown`/`exit`:
+    pygls's `stop` waits for the server process to end, which it would do only on `exit`
+    or end of input, so an assertion inside a session used to hang the test run."""
+    process = client._server
+    if process is not None and process.returncode is None:
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), grace)
+        except TimeoutError:
+            process.kill()
+    await client.stop()
+
+
 def make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
@@ -165,8 +180,10 @@ def edits_for(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     return list((edit.changes or {}).get(uri, []))
 
 
-def position_at(text: str, offset: int) -> types.Position:
-    """LSP position (UTF-16) of a code-point offset."""
+def position_at(text: str, offset: int, encoding: str = "utf-16") -> types.Position:
+    """LSP position of a code-point offset, in code units of `encoding`."""
     line = text.count("\n", 0, offset)
     line_start = text.rfind("\n", 0, offset) + 1
-    return types.Position(line=line, character=len(text[line_start:offset].encode("utf-16-le", "surrogatepass")) // 2)
+    column = text[line_start:offset]
+    units = {"utf-8": len(column.encode("utf-8")), "utf-32": len(column)}.get(encoding, len(column.encode("utf-16-le")) // 2)
+    return types.Position(line=line, character=units)

@@ -20,6 +20,7 @@ from tests.lsp_support import (
     edit,
     initialize_params,
     open_doc,
+    position_at,
     pretty,
     pulls,
     replace_all,
@@ -80,6 +81,34 @@ async def test_syntax_error_and_back(client: LanguageClient, tmp_path):
     fixed = await diagnostics(client, uri, 3)
     assert "ANRF100" not in _codes(fixed)
     assert not [d for d in fixed if d.severity == types.DiagnosticSeverity.Error]
+
+
+async def test_positions_after_astral_characters_use_the_negotiated_encoding(client: LanguageClient, tmp_path):
+    """One-line document: every column after the emoji differs between UTF-8, UTF-16 and code points."""
+    uri = (tmp_path / "emoji.anrf.json").as_uri()
+    doc = sum_doc()
+    doc["intent"]["description"] = "Sum 😀 the é values 𝄞"
+    text = json.dumps(doc, ensure_ascii=False)
+    open_doc(client, uri, text)
+    await diagnostics(client, uri, 1)
+
+    encoding = client.position_encoding  # type: ignore[attr-defined]
+    start = text.index('"exec_node_1"', text.index('"execution_refs"'))
+    end = start + len('"exec_node_1"')
+    rng = types.Range(start=position_at(text, start, encoding), end=position_at(text, end, encoding))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(range=rng, text='"exec_node_404"')],
+        )
+    )
+    text = text[:start] + '"exec_node_404"' + text[end:]
+    diags = await diagnostics(client, uri, 2)
+    dangling = [d for d in diags if d.code == "ANRF104"]
+    assert "ANRF100" not in _codes(diags)
+    assert [d.range.start for d in dangling] == [position_at(text, start, encoding)]
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
+    assert {"uri": uri, "version": 2, "length": len(text)} in status["openDocuments"]
 
 
 async def test_rapid_edits_never_publish_a_stale_result(client: LanguageClient, tmp_path):

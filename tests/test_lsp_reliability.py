@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import random
 
-import pytest
+from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 
 from tests.conftest import EXAMPLES
-from tests.lsp_support import initialize_params, make_client, position_at, server_config, wait_published
+from tests.lsp_support import initialize_params, make_client, position_at, server_config, stop_client, wait_published
 
 EDITS = 500
 REQUEST_TIMEOUT = 30.0
@@ -92,12 +93,15 @@ async def _session(edits: list[tuple[float, int, str, str]]) -> None:
         assert status["openDocuments"] == []
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop_client(client)
 
 
-# Fixed seeds: each case is a whole server session. (A derandomized hypothesis run found a seed
-# whose session hangs; that is an open bug, see the closing note of 2026-11-25.)
-@pytest.mark.parametrize("seed", [7, 11, 2024])
+# Each example is a whole server session, so few of them; derandomized so CI is repeatable.
+# Seed 2 once failed: UTF-16 columns after astral-plane characters were read as code points
+# (the negotiated encoding was mis-named), and the failed session then hung on teardown.
+@settings(max_examples=4, derandomize=True, deadline=None, phases=[Phase.explicit, Phase.generate])
+@example(seed=2)
+@given(seed=st.integers(0, 2**32 - 1))
 def test_500_random_edits_keep_the_server_answering(seed):
     asyncio.run(asyncio.wait_for(_session(random_edits(random.Random(seed))), 120))
 
@@ -132,7 +136,7 @@ async def test_cancelled_requests_leave_the_server_answering():
         assert hover is not None and "f1_e1" in hover.contents.value
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop_client(client)
 
 
 async def test_tcp_mode():
@@ -162,7 +166,7 @@ async def test_tcp_mode():
         assert "ANRF100" in [d.code for d in published.diagnostics]
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop_client(client)
         if process.returncode is None:
             process.kill()
         await process.wait()

@@ -90,7 +90,9 @@ class AnrfLanguageServer(LanguageServer):
     # -- plumbing ------------------------------------------------------------
 
     def _encoding(self) -> str:
-        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        """The negotiated position encoding as its wire value ("utf-16"...): `str()` of the
+        lsprotocol enum is "PositionEncodingKind.Utf16", which matches no encoding."""
+        return types.PositionEncodingKind(self.workspace.position_encoding or types.PositionEncodingKind.Utf16).value
 
     async def off_loop(self, fn: Any, *args: Any) -> Any:
         """Run slow feature work in a worker thread."""
