@@ -237,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
     add_lsp_arguments(p)
     p.set_defaults(func=cmd_lsp)
+
+    from .cli_models import add_model_commands
+
+    add_model_commands(sub)
     return parser
 
 

@@ -1,0 +1,184 @@
+"""Intent analysis at run time: text -> StructuredIntent with CTranslate2, tokenizers and numpy
+(no torch). The fine-tuned encoder runs in CTranslate2; its three linear heads (intent type,
+operation, BIO entity tags) are applied here in numpy; constraints come from the rule parser.
+
+A model directory holds `encoder/` (CTranslate2), `heads.npz`, `labels.json` and
+`tokenizer.json`; `anrf train intent` writes one, `models/intent-v1/` is the bundled default."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from training.intent_labels import spans_from_tags
+from training.intent_schema import UNKNOWN_OPERATION, Entity, Parameter, StructuredIntent, Target
+
+BUNDLED_INTENT_MODEL = Path(__file__).resolve().parent / "intent-v1"
+ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE = "encoder", "heads.npz", "labels.json", "tokenizer.json"
+RUNTIME_FILES = (ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE)  # what a model needs at run time (and what is bundled)
+MAX_ANALYZED_CHARS = 4000  # the encoder sees at most max_length tokens anyway; rules read this much too
+
+
+class IntentModelError(RuntimeError):
+    """A model that cannot be found or loaded, said in words a user can act on."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model says about one text, before assembly into a StructuredIntent."""
+
+    intent_type: str
+    intent_probability: float
+    operation: str
+    operation_probability: float
+    tags: list[str]  # one per token, special tokens included
+    offsets: list[tuple[int, int]]
+
+
+def resolve_model_dir(ref: str | Path | None) -> Path:
+    """`None` or "bundled" -> the bundled default; `models:/anrf-intent/3` or `models:/anrf-intent@prod`
+    -> downloaded from the MLflow registry (cached); anything else is a local directory."""
+    if ref is None or str(ref) in ("", "bundled"):
+        directory = BUNDLED_INTENT_MODEL
+    elif str(ref).startswith("models:/"):
+        from training.registry import download_model  # needs mlflow: the `train` extra
+
+        directory = download_model(str(ref))
+    else:
+        directory = Path(ref).expanduser()
+    if not (directory / LABELS_FILE).is_file():
+        raise IntentModelError(f"{directory} is not an intent model directory (no {LABELS_FILE}); "
+                               "train one with `anrf train intent` or use the bundled default")
+    return directory
+
+
+def pick_device(device: str = "auto") -> tuple[str, str]:
+    """(device, compute type): int8 on CPU, int8_float16 on a GPU when CTranslate2 sees one."""
+    import ctranslate2
+
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return device, "int8_float16" if device == "cuda" else "int8"
+
+
+class IntentModel:
+    """A loaded intent model. Thread-safe: CTranslate2 releases the GIL, the tokenizer is per call."""
+
+    def __init__(self, directory: str | Path | None = None, device: str = "auto", threads: int = 2, compute_type: str | None = None):
+        import ctranslate2
+        import numpy as np
+        from tokenizers import Tokenizer
+
+        self.directory = resolve_model_dir(directory)
+        self.labels: dict[str, Any] = json.loads((self.directory / LABELS_FILE).read_text(encoding="utf-8"))
+        self.max_length = int(self.labels["max_length"])
+        self._tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.max_length)
+        self._lock = threading.Lock()  # Tokenizer truncation settings are shared state
+        self.device, default_type = pick_device(device)
+        self.compute_type = compute_type or default_type
+        try:
+            self._encoder = ctranslate2.Encoder(str(self.directory / ENCODER_DIR), device=self.device,
+                                                compute_type=self.compute_type, intra_threads=threads)
+        except (RuntimeError, ValueError) as exc:
+            raise IntentModelError(f"cannot load the CTranslate2 encoder in {self.directory / ENCODER_DIR}: {exc}") from exc
+        heads = np.load(self.directory / HEADS_FILE)
+        self._heads = {name: heads[name].astype(np.float32) for name in heads.files}
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {"directory": str(self.directory), "device": self.device, "computeType": self.compute_type,
+                "dataset": self.labels.get("dataset"), "base": self.labels.get("base")}
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Raw predictions for a batch of texts (each cut to MAX_ANALYZED_CHARS first)."""
+        import numpy as np
+
+        if not texts:
+            return []
+        with self._lock:
+            encodings = self._tokenizer.encode_batch([t[:MAX_ANALYZED_CHARS] for t in texts])
+        out = self._encoder.forward_batch([e.ids for e in encodings])
+        hidden = np.asarray(out.last_hidden_state, dtype=np.float32)  # (batch, max_len, hidden)
+        cls = hidden[:, 0]
+        intent_p = _softmax(cls @ self._heads["intent_weight"].T + self._heads["intent_bias"])
+        operation_p = _softmax(cls @ self._heads["operation_weight"].T + self._heads["operation_bias"])
+        tag_ids = (hidden @ self._heads["tags_weight"].T + self._heads["tags_bias"]).argmax(-1)
+        intents, operations, tags = self.labels["intent_types"], self.labels["operations"], self.labels["tags"]
+        predictions = []
+        for i, enc in enumerate(encodings):
+            n = len(enc.ids)
+            k, o = int(intent_p[i].argmax()), int(operation_p[i].argmax())
+            predictions.append(Prediction(
+                intent_type=intents[k], intent_probability=float(intent_p[i, k]),
+                operation=operations[o], operation_probability=float(operation_p[i, o]),
+                tags=[tags[t] for t in tag_ids[i, :n]], offsets=[tuple(x) for x in enc.offsets],
+            ))
+        return predictions
+
+    def analyze(self, text: str) -> StructuredIntent:
+        """The structured intent of one editor comment or selection."""
+        return self.analyze_batch([text])[0]
+
+    def analyze_batch(self, texts: list[str]) -> list[StructuredIntent]:
+        results: list[StructuredIntent | None] = [None] * len(texts)
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
+            results[i] = assemble(texts[i], prediction)
+        return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
+
+
+def _softmax(logits: Any) -> Any:
+    import numpy as np
+
+    z = np.exp(logits - logits.max(-1, keepdims=True))
+    return z / z.sum(-1, keepdims=True)
+
+
+def out_of_scope(text: str, confidence: float = 1.0) -> StructuredIntent:
+    return StructuredIntent(intent_type="out_of_scope", operation=UNKNOWN_OPERATION, description=text, confidence=confidence)
+
+
+_NOT_IDENTIFIER = re.compile(r"\W+")
+
+
+def _identifier(text: str) -> str:
+    return _NOT_IDENTIFIER.sub("_", text).strip("_")
+
+
+def assemble(text: str, prediction: Prediction) -> StructuredIntent:
+    """Model outputs + catalog + rule-parsed constraints -> StructuredIntent, by the rules the
+    dataset was labelled with: the target is named by the first NAME entity (else the behaviour's
+    default name), parameters take the behaviour's types and the PARAM entities' names in order."""
+    from training.catalog import CATALOG
+    from training.constraints import parse_constraints
+
+    if prediction.intent_type == "out_of_scope":
+        return out_of_scope(text, prediction.intent_probability)
+    spans = spans_from_tags(prediction.tags, prediction.offsets)
+    entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
+    kind = prediction.intent_type.split("_", 1)[1]
+    behaviour = CATALOG.get(prediction.operation)
+    names = [n for n in (_identifier(e.text) for e in entities if e.label == "NAME") if n]
+    default_name = behaviour.name if behaviour is not None and behaviour.kind == kind else f"new_{kind}"
+    param_names = [n for n in (_identifier(e.text) for e in entities if e.label == "PARAM") if n]
+    if behaviour is not None:
+        params = [Parameter(name=param_names[i] if i < len(param_names) else p.name, type=p.type) for i, p in enumerate(behaviour.params)]
+    else:
+        params = [Parameter(name=n) for n in param_names]
+    return StructuredIntent(
+        intent_type=prediction.intent_type,  # type: ignore[arg-type]
+        target=Target(kind=kind, name=names[0] if names else default_name),  # type: ignore[arg-type]
+        parameters=params,
+        return_type=behaviour.return_type if behaviour is not None else "any",
+        operation=prediction.operation if behaviour is not None else UNKNOWN_OPERATION,
+        entities=entities,
+        constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
+        description=text,
+        confidence=round(prediction.intent_probability, 6),
+    )

