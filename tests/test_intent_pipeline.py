@@ -67,7 +67,7 @@ def test_float32_conversion_matches_torch_exactly(trained):
     root = trained[0]
     summary = json.loads((root / "model" / "training.json").read_text())
     exact = summary["parity_float32"]
-    assert exact["examples"] == 24
+    assert exact["examples"] == summary["parity"]["examples"] > 0
     assert exact["whole_prediction"] == 1.0 and exact["tokens"] == 1.0
     assert 0.0 <= summary["parity"]["whole_prediction"] <= 1.0
 
@@ -78,7 +78,7 @@ def test_registered_with_tags_metrics_and_artifacts(trained):
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{root / 'data' / 'mlflow' / 'mlflow.db'}")
     version = client.get_model_version_by_alias("anrf-intent", "smoke")
-    assert version.version == "1"
+    assert str(version.version) == "1"
     assert {"phase-1", "intent-v1"} <= set(version.tags)
     run = client.get_run(version.run_id)
     assert run.data.params["seed"] == "0"
