@@ -139,6 +139,30 @@ async def test_cancelled_requests_leave_the_server_answering():
         await stop_client(client)
 
 
+async def test_garbage_is_collected_once_the_user_pauses(tmp_path):
+    """Automatic cyclic GC is off in the server (its passes over big trees landed inside checks and
+    on the event loop); a collection runs after a quiet spell instead."""
+    client = make_client()
+    await client.start_io(*server_config().server_command, env=server_config().server_env)
+    try:
+        await client.initialize_session(initialize_params("visual_studio_code"))
+        uri = (tmp_path / "gc.anrf.json").as_uri()
+        text = (EXAMPLES / "valid" / "sum.anrf.json").read_text()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+        )
+        await wait_published(client, uri, 1)
+        for _ in range(100):  # the collector runs 1.5 s after the last analysis
+            status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
+            if status["idleCollections"] >= 1:
+                break
+            await asyncio.sleep(0.1)
+        assert status["idleCollections"] >= 1
+        await client.shutdown_session()
+    finally:
+        await stop_client(client)
+
+
 async def test_tcp_mode():
     import socket
     import sys

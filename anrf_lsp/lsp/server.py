@@ -22,6 +22,7 @@ from anrf_lsp.settings import Settings, SettingsError, from_environment, section
 
 from . import convert, logs, textsync
 from .analysis import Analysis, Analyzer
+from .idle_gc import IdleCollector
 from .workspace_symbols import WorkspaceFiles
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class AnrfLanguageServer(LanguageServer):
         self.feature_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-feature")
         self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self._encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
+        self.idle_gc = IdleCollector()
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ------------------------------------------------------------
@@ -131,11 +133,11 @@ class AnrfLanguageServer(LanguageServer):
         log.info("anrf-lsp %s; log file: %s", __version__, used or "none (cannot be opened)")
 
     def _on_analysis(self, analysis: Analysis) -> None:
-        if self.pull_diagnostics:
-            return  # the client asks (textDocument/diagnostic)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=analysis.uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
-        )
+        if not self.pull_diagnostics:  # else the client asks (textDocument/diagnostic)
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=analysis.uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
+            )
+        self.idle_gc.activity()
 
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
         caps = self.client_capabilities.text_document
@@ -531,6 +533,7 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
             {"uri": uri, "version": ls.analyzer.version(uri), "length": len(ls.analyzer.text(uri))} for uri in ls.analyzer.uris()
         ],
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
+        "idleCollections": ls.idle_gc.collections,
         "settings": ls.settings.model_dump(by_alias=True),
     }
 
@@ -569,6 +572,7 @@ def run(args: Any) -> int:
         print(f"anrf lsp: error: {exc}", file=sys.stderr)
         return 2
     server.settings = server.base_settings
+    server.idle_gc.start()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
