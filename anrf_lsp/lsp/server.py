@@ -23,12 +23,14 @@ from anrf_lsp.settings import Settings, SettingsError, from_environment, section
 from . import convert, logs, textsync
 from .analysis import Analysis, Analyzer
 from .idle_gc import IdleCollector
+from .models import ModelHost
 from .workspace_symbols import WorkspaceFiles
 
 log = logging.getLogger(__name__)
 
 VERIFY_COMMAND = "anrf.verify"
 STATUS_COMMAND = "anrf.status"
+ANALYZE_INTENT_COMMAND = "anrf.analyzeIntent"
 ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
 
@@ -87,6 +89,7 @@ class AnrfLanguageServer(LanguageServer):
         self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self._encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
         self.idle_gc = IdleCollector()
+        self.models = ModelHost(ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-model"))
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ------------------------------------------------------------
@@ -524,6 +527,23 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     }
 
 
+@server.command(ANALYZE_INTENT_COMMAND)
+async def analyze_intent(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """The structured intent of a text (argument: the text, or {"text": ...}), by the intent model
+    the settings name (`intentModel`: bundled, a directory or a models:/ URI)."""
+    first = args[0] if args else None
+    text = first.get("text") if isinstance(first, dict) else first
+    if not isinstance(text, str):
+        raise ValueError("anrf.analyzeIntent needs the text to analyze")
+    try:
+        intent = await ls.models.analyze_intent(text, ls.settings.intent_model, ls.settings.model_device)
+    except Exception as exc:
+        message = f"anrf: intent analysis failed: {exc}"
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+        raise RuntimeError(message) from exc
+    return intent.model_dump(mode="json")
+
+
 @server.command(STATUS_COMMAND)
 def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     """What the server holds: for editor status bars and for checking that closing releases state."""
@@ -534,6 +554,7 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
         ],
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
         "idleCollections": ls.idle_gc.collections,
+        "models": ls.models.status(),
         "settings": ls.settings.model_dump(by_alias=True),
     }
 
