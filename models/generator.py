@@ -1,0 +1,188 @@
+"""Generation at run time: structured intent -> ANRF with CTranslate2 and tokenizers (no torch).
+
+The model writes the compact program (training/compact.py) after the intent prompt; each
+hypothesis is assembled into full ANRF and checked, and the best one that passes is returned
+with every attempt reported. Decoding is bounded (tokens and seconds), reports progress and
+stops mid-sequence when the caller cancels.
+
+A model directory holds `generator/` (CTranslate2), `tokenizer.json` and `generator.json`
+(and `calibration.json` once calibrated); `anrf train generator` writes one."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from training.generator_prompt import prompt, split_output
+from training.generator_tokenizer import BOS, EOS
+from training.intent_schema import StructuredIntent
+
+MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE = "generator", "tokenizer.json", "generator.json"
+
+
+class GenerationError(RuntimeError):
+    """No valid ANRF came out (the attempts say why), or the request cannot be generated."""
+
+    def __init__(self, message: str, attempts: list[Attempt] | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []
+
+
+class GenerationCancelled(GenerationError):
+    pass
+
+
+@dataclass
+class Attempt:
+    """One decoded hypothesis and what became of it."""
+
+    text: str
+    token_log_probs: list[float]
+    anrf: dict[str, Any] | None = None
+    error: str | None = None  # why it was rejected: syntax of the compact text, or checker errors
+    error_count: int = 0
+    warning_count: int = 0
+
+    @property
+    def mean_log_prob(self) -> float:
+        return sum(self.token_log_probs) / len(self.token_log_probs) if self.token_log_probs else float("-inf")
+
+    @property
+    def valid(self) -> bool:
+        return self.anrf is not None and self.error is None
+
+
+@dataclass
+class Generation:
+    anrf: dict[str, Any]
+    best: Attempt
+    attempts: list[Attempt] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def check(anrf: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """(errors, warnings, error messages) of the checkers on the document as editors see it."""
+    from checkers import check_text
+
+    findings = check_text(json.dumps(anrf, indent=2))
+    errors = [f"{f.code} {f.message}" for f in findings if f.severity == "error"]
+    return len(errors), sum(f.severity == "warning" for f in findings), errors
+
+
+def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str) -> Attempt:
+    """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
+    from training.compact import CompactError, assemble
+    from training.dataset import build_request
+
+    attempt = Attempt(text=text, token_log_probs=log_probs)
+    try:
+        attempt.anrf = assemble(text, build_request(intent, anrf_id))
+    except CompactError as exc:
+        attempt.error = f"not a valid program: {exc}"
+        return attempt
+    attempt.error_count, attempt.warning_count, errors = check(attempt.anrf)
+    if errors:
+        attempt.error = "; ".join(errors[:3])
+    return attempt
+
+
+class GeneratorModel:
+    """A loaded generator. Thread-safe for concurrent `generate` calls (CTranslate2 queues them)."""
+
+    def __init__(self, directory: str | Path, device: str = "auto", threads: int = 2, compute_type: str | None = None):
+        import ctranslate2
+        from tokenizers import Tokenizer
+
+        from models.intent import pick_device
+
+        self.directory = Path(directory).expanduser()
+        if not (self.directory / CONFIG_FILE).is_file():
+            raise FileNotFoundError(f"{self.directory} is not a generator model directory (no {CONFIG_FILE})")
+        self.config = json.loads((self.directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+        self.device, default_type = pick_device(device)
+        self.compute_type = compute_type or default_type
+        self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
+                                                intra_threads=threads)
+        self._lock = threading.Lock()
+
+    def _prompt_tokens(self, intent: StructuredIntent) -> list[str]:
+        return [BOS, *self.tokenizer.encode(prompt(intent), add_special_tokens=False).tokens]
+
+    def decode(
+        self,
+        intent: StructuredIntent,
+        hypotheses: int = 1,
+        sample: bool = False,
+        max_tokens: int = 512,
+        deadline: float | None = None,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[tuple[str, list[float]]]:
+        """Hypotheses as (text, per-token log-probs): greedy, or `hypotheses` sampled ones.
+        The step callback reports progress and stops decoding mid-sequence on cancel or deadline."""
+        start = self._prompt_tokens(intent)
+        budget = max(1, min(max_tokens, int(self.config.get("max_length", 768)) - len(start)))
+        stopped = {"cancel": False, "time": False}
+        steps = 0
+
+        def on_step(step: Any) -> bool:
+            nonlocal steps
+            steps += 1
+            if progress is not None and steps % 16 == 0:
+                progress(steps)
+            stopped["cancel"] = stopped["cancel"] or (cancelled is not None and cancelled())
+            stopped["time"] = stopped["time"] or (deadline is not None and time.monotonic() > deadline)
+            return stopped["cancel"] or stopped["time"]
+
+        options: dict[str, Any] = {"sampling_topk": 8, "sampling_temperature": 0.8, "num_hypotheses": hypotheses} if sample else {}
+        results = self._generator.generate_batch([start], max_length=budget, include_prompt_in_result=False, end_token=EOS,
+                                                 callback=on_step, **options)
+        if stopped["cancel"]:
+            raise GenerationCancelled("generation cancelled")
+        out = []
+        for tokens in results[0].sequences:
+            ids = [self.tokenizer.token_to_id(t) for t in tokens]
+            out.append((split_output(self.tokenizer.decode(ids, skip_special_tokens=True)), self._log_probs(start, tokens)))
+        return out
+
+    def _log_probs(self, start: list[str], tokens: list[str]) -> list[float]:
+        """Per-token log-probs of `tokens` (and </s>) after the prompt, for confidence and highlighting."""
+        scored = self._generator.score_batch([start + list(tokens) + [EOS]])[0]
+        return list(scored.log_probs[len(start) - 1 :])
+
+    def generate(
+        self,
+        intent: StructuredIntent,
+        n: int = 4,
+        max_tokens: int = 512,
+        timeout_s: float = 30.0,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        anrf_id: str | None = None,
+    ) -> Generation:
+        """The best valid ANRF among up to `n` hypotheses; GenerationError when none is valid."""
+        if intent.intent_type == "out_of_scope" or intent.target is None:
+            raise GenerationError("the request is out of scope: nothing to generate")
+        started = time.monotonic()
+        anrf_id = anrf_id or f"anrf-{uuid.uuid4().hex[:12]}"
+        deadline = started + timeout_s
+        attempts: list[Attempt] = []
+        for sample, count in ((False, 1), (True, n - 1)):  # greedy first; sample the rest only when it fails
+            if count < 1 or any(a.valid for a in attempts) or time.monotonic() > deadline:
+                break
+            decoded = self.decode(intent, count, sample, max_tokens, deadline, progress, cancelled)
+            attempts += [assemble_attempt(text, log_probs, intent, anrf_id) for text, log_probs in decoded]
+        valid = [a for a in attempts if a.valid]
+        if not valid:
+            reasons = "; ".join(f"#{i + 1}: {a.error}" for i, a in enumerate(attempts))
+            raise GenerationError(f"no valid ANRF in {len(attempts)} attempt(s): {reasons}", attempts)
+        best = max(valid, key=lambda a: (-a.warning_count, a.mean_log_prob))
+        assert best.anrf is not None
+        return Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)

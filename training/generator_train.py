@@ -1,0 +1,177 @@
+"""Train the generator: a causal LM that writes the compact program after the intent prompt.
+
+Preset `default` trains a small Llama-architecture model from scratch with a byte-level BPE
+tokenizer trained on the corpus (fits CPU training); the loss covers the program tokens only.
+The result is converted to CTranslate2 so the runtime needs ctranslate2 + tokenizers only.
+
+Needs the `train` extra."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from training import storage
+from training.generator_prompt import prompt
+from training.generator_tokenizer import BOS, EOS, PAD, encode, save_for_transformers, train_tokenizer
+from training.intent_schema import StructuredIntent
+
+TORCH_DIR = "torch"
+IGNORE = -100
+
+# name -> Llama config overrides; `default` is small enough to train on 2 CPU cores.
+PRESETS: dict[str, dict[str, Any]] = {
+    "default": {"hidden_size": 256, "intermediate_size": 704, "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4},
+    "tiny": {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 2},
+}
+
+
+@dataclass
+class GeneratorTrainConfig:
+    data: str
+    out: str
+    preset: str = "default"
+    data_root: str | None = None
+    epochs: float = 10.0
+    max_steps: int = -1
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    max_length: int = 768  # prompt + program tokens; longer pairs are left out of training
+    vocab_size: int = 2048
+    patience: int = 2
+    seed: int = 0
+    train_limit: int | None = None
+    eval_limit: int | None = None
+    progress: bool = True
+    resume: bool = False
+
+
+def target_text(record: dict[str, Any]) -> str:
+    """The compact program the model must write for a generation record."""
+    from training.compact import to_compact
+
+    return to_compact(record["anrf"])
+
+
+def pair_texts(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(prompt(StructuredIntent.model_validate(r["intent"])), target_text(r)) for r in records]
+
+
+def features(pairs: list[tuple[str, str]], tokenizer: Any, max_length: int) -> list[dict[str, list[int]]]:
+    """input_ids = <s> prompt program </s>; labels mask the prompt (the model is not taught to write it)."""
+    bos, eos = tokenizer.token_to_id(BOS), tokenizer.token_to_id(EOS)
+    out = []
+    for prompt_text, program in pairs:
+        head, body = [bos, *encode(tokenizer, prompt_text)], [*encode(tokenizer, program), eos]
+        if len(head) + len(body) <= max_length:
+            out.append({"input_ids": head + body, "labels": [IGNORE] * len(head) + body})
+    return out
+
+
+def collate_for(pad_id: int) -> Callable[[list[dict[str, list[int]]]], dict[str, Any]]:
+    def collate(batch: list[dict[str, list[int]]]) -> dict[str, Any]:
+        import torch
+
+        width = max(len(f["input_ids"]) for f in batch)
+        ids = [f["input_ids"] + [pad_id] * (width - len(f["input_ids"])) for f in batch]
+        labels = [f["labels"] + [IGNORE] * (width - len(f["labels"])) for f in batch]
+        mask = [[1] * len(f["input_ids"]) + [0] * (width - len(f["input_ids"])) for f in batch]
+        return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(mask)}
+
+    return collate
+
+
+def build_model(preset: str, vocab_size: int, max_length: int, tokenizer: Any) -> Any:
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    config = LlamaConfig(
+        vocab_size=vocab_size, max_position_embeddings=max_length, tie_word_embeddings=False, rms_norm_eps=1e-5,
+        bos_token_id=tokenizer.token_to_id(BOS), eos_token_id=tokenizer.token_to_id(EOS), pad_token_id=tokenizer.token_to_id(PAD),
+        **PRESETS[preset],
+    )
+    return LlamaForCausalLM(config)
+
+
+def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Train, save the HF model + tokenizer under out/torch, convert to CTranslate2 int8 in out/."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
+
+    set_seed(config.seed)
+    data_dir = storage.resolve_version(config.data, config.data_root)
+    out = Path(config.out)
+    hf_dir = out / TORCH_DIR / "model"
+    hf_dir.mkdir(parents=True, exist_ok=True)
+
+    def records(split: str, limit: int | None) -> list[dict[str, Any]]:
+        rows = storage.read_jsonl(data_dir, f"generation_{split}.jsonl")
+        return rows[:limit] if limit else rows
+
+    train_pairs = pair_texts(records("train", config.train_limit))
+    valid_pairs = pair_texts(records("validation", config.eval_limit))
+    tokenizer = train_tokenizer((p + t for p, t in train_pairs), vocab_size=config.vocab_size)
+    train_set = features(train_pairs, tokenizer, config.max_length)
+    valid_set = features(valid_pairs, tokenizer, config.max_length)
+    model = build_model(config.preset, tokenizer.get_vocab_size(), config.max_length, tokenizer)
+    steps = config.max_steps
+    args = TrainingArguments(
+        output_dir=str(out / TORCH_DIR / "checkpoints"),
+        num_train_epochs=config.epochs,
+        max_steps=steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=32,
+        learning_rate=config.learning_rate,
+        lr_scheduler_type="cosine",
+        warmup_steps=0.05,
+        weight_decay=0.01,
+        eval_strategy="epoch" if steps <= 0 else "steps",
+        save_strategy="epoch" if steps <= 0 else "steps",
+        eval_steps=steps if steps > 0 else None,
+        save_steps=steps if steps > 0 else None,
+        logging_strategy="epoch" if steps <= 0 else "steps",
+        logging_steps=max(1, steps) if steps > 0 else 500,
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
+        use_cpu=not torch.cuda.is_available(),
+        seed=config.seed,
+        data_seed=config.seed,
+        report_to=[],
+        disable_tqdm=not config.progress,
+        remove_unused_columns=False,
+    )
+    history: list[dict[str, Any]] = []
+
+    class Record(TrainerCallback):
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):  # noqa: ANN001
+            entry = {"epoch": state.epoch, "step": state.global_step, **(metrics or {})}
+            history.append(entry)
+            if on_log:
+                on_log(entry)
+
+    trainer = Trainer(model=model, args=args, train_dataset=train_set, eval_dataset=valid_set,
+                      data_collator=collate_for(tokenizer.token_to_id(PAD)), callbacks=[EarlyStoppingCallback(config.patience), Record()])
+    trainer.train(resume_from_checkpoint=config.resume or None)
+    model.save_pretrained(hf_dir)
+    save_for_transformers(tokenizer, str(hf_dir))
+    convert(hf_dir, out / "generator", "int8")
+    tokenizer.save(str(out / "tokenizer.json"))
+    summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set),
+               "train_pairs_too_long": len(train_pairs) - len(train_set), "parameters": sum(p.numel() for p in model.parameters())}
+    (out / "generator.json").write_text(json.dumps({"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset}, indent=2) + "\n")
+    (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    return summary
+
+
+def convert(hf_dir: Path, target: Path, quantization: str = "int8") -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    TransformersConverter(str(hf_dir)).convert(str(target), quantization=quantization, force=True)
