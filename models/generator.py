@@ -24,6 +24,8 @@ from training.generator_tokenizer import BOS, EOS
 from training.intent_schema import StructuredIntent
 
 MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE = "generator", "tokenizer.json", "generator.json"
+BUNDLED_GENERATOR_MODEL = Path(__file__).resolve().parent / "generator-v1"
+RUNTIME_FILES = (MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE, "calibration.json")
 
 
 class GenerationError(RuntimeError):
@@ -60,10 +62,12 @@ class Attempt:
 
 @dataclass
 class Generation:
-    anrf: dict[str, Any]
+    anrf: dict[str, Any]  # metadata.confidence_score holds `confidence` when the model is calibrated
     best: Attempt
     attempts: list[Attempt] = field(default_factory=list)
     seconds: float = 0.0
+    confidence: float | None = None  # calibrated P(correct); None for an uncalibrated model
+    accepted: bool | None = None  # the conformal acceptance rule at the calibration's alpha
 
 
 def check(anrf: dict[str, Any]) -> tuple[int, int, list[str]]:
@@ -95,15 +99,16 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
 class GeneratorModel:
     """A loaded generator. Thread-safe for concurrent `generate` calls (CTranslate2 queues them)."""
 
-    def __init__(self, directory: str | Path, device: str = "auto", threads: int = 2, compute_type: str | None = None):
+    def __init__(self, directory: str | Path | None = None, device: str = "auto", threads: int = 2, compute_type: str | None = None):
         import ctranslate2
         from tokenizers import Tokenizer
 
+        from models.confidence import Calibration
         from models.intent import pick_device
+        from models.locate import resolve
 
-        self.directory = Path(directory).expanduser()
-        if not (self.directory / CONFIG_FILE).is_file():
-            raise FileNotFoundError(f"{self.directory} is not a generator model directory (no {CONFIG_FILE})")
+        self.directory = resolve(directory, BUNDLED_GENERATOR_MODEL, CONFIG_FILE, "a generator model")
+        self.calibration = Calibration.load(self.directory)
         self.config = json.loads((self.directory / CONFIG_FILE).read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
         self.device, default_type = pick_device(device)
@@ -185,4 +190,12 @@ class GeneratorModel:
             raise GenerationError(f"no valid ANRF in {len(attempts)} attempt(s): {reasons}", attempts)
         best = max(valid, key=lambda a: (-a.warning_count, a.mean_log_prob))
         assert best.anrf is not None
-        return Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
+        generation = Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
+        if self.calibration is not None:
+            from models.confidence import nonconformity
+
+            score = nonconformity(best.token_log_probs)
+            generation.confidence = round(self.calibration.confidence(score), 4)
+            generation.accepted = self.calibration.accept(score)
+            best.anrf.setdefault("metadata", {})["confidence_score"] = f"{generation.confidence:.4f}"
+        return generation

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.locate import ModelNotFound, resolve
 from training.intent_labels import spans_from_tags
 from training.intent_schema import UNKNOWN_OPERATION, Entity, Parameter, StructuredIntent, Target
 
@@ -23,7 +24,7 @@ RUNTIME_FILES = (ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE)  # what a
 MAX_ANALYZED_CHARS = 4000  # the encoder sees at most max_length tokens anyway; rules read this much too
 
 
-class IntentModelError(RuntimeError):
+class IntentModelError(ModelNotFound):
     """A model that cannot be found or loaded, said in words a user can act on."""
 
 
@@ -40,20 +41,8 @@ class Prediction:
 
 
 def resolve_model_dir(ref: str | Path | None) -> Path:
-    """`None` or "bundled" -> the bundled default; `models:/anrf-intent/3` or `models:/anrf-intent@prod`
-    -> downloaded from the MLflow registry (cached); anything else is a local directory."""
-    if ref is None or str(ref) in ("", "bundled"):
-        directory = BUNDLED_INTENT_MODEL
-    elif str(ref).startswith("models:/"):
-        from training.registry import download_model  # needs mlflow: the `train` extra
-
-        directory = download_model(str(ref))
-    else:
-        directory = Path(ref).expanduser()
-    if not (directory / LABELS_FILE).is_file():
-        raise IntentModelError(f"{directory} is not an intent model directory (no {LABELS_FILE}); "
-                               "train one with `anrf train intent` or use the bundled default")
-    return directory
+    """The bundled default (None or "bundled"), a directory, or a models:/anrf-intent/... URI."""
+    return resolve(ref, BUNDLED_INTENT_MODEL, LABELS_FILE, "an intent model")
 
 
 def pick_device(device: str = "auto") -> tuple[str, str]:

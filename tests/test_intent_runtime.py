@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from models.intent import BUNDLED_INTENT_MODEL, MAX_ANALYZED_CHARS, RUNTIME_FILES, IntentModel, IntentModelError, resolve_model_dir
+from models.intent import BUNDLED_INTENT_MODEL, MAX_ANALYZED_CHARS, RUNTIME_FILES, IntentModel, resolve_model_dir
+from models.locate import ModelNotFound
 from training.intent_labels import TAGS, spans_from_tags, tags_for_tokens
 from training.intent_schema import StructuredIntent
 
@@ -80,7 +81,7 @@ def test_batch_matches_single(model):
 
 def test_model_references(tmp_path):
     assert resolve_model_dir(None) == resolve_model_dir("bundled") == BUNDLED_INTENT_MODEL
-    with pytest.raises(IntentModelError, match="not an intent model directory"):
+    with pytest.raises(ModelNotFound, match="not an intent model directory"):
         resolve_model_dir(tmp_path)
 
 

@@ -1,0 +1,121 @@
+"""Run the generator over a dataset split and measure it: structural validity, execution accuracy
+(interpreter vs the reference on the record's cases), exact match of the compact program, BLEU
+and ROUGE-L against the reference, calibration (ECE, Brier, reliability diagram, conformal
+coverage at alpha) and latency. `calibrate` fits the confidence on the calibration split."""
+
+from __future__ import annotations
+
+import copy
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from models.confidence import Calibration, fit, nonconformity
+from models.confidence import summary as calibration_summary
+from training.intent_schema import StructuredIntent
+
+
+def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> bool:
+    """Every case returns what the reference returns (bounded steps per call)."""
+    import json
+
+    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
+    from anrf_lsp.execution.ops import json_equal
+    from anrf_lsp.format.document import load_document
+
+    doc = load_document(json.dumps(anrf))
+    if doc.model is None:
+        return False
+    try:
+        graph = Interpreter(doc.model).graph
+        for case in cases:
+            got = Interpreter(doc.model, Limits(max_steps=100_000), graph=graph).run(case["function"], copy.deepcopy(case["args"]))
+            if not json_equal(got, case["expected"]):
+                return False
+    except AnrfRuntimeError:
+        return False
+    return True
+
+
+def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0) -> list[dict[str, Any]]:
+    """One row per record: what came out, whether it is valid and correct, its score and latency."""
+    from models.generator import GenerationError
+    from training.generator_train import target_text
+
+    rows = []
+    for record in records:
+        intent = StructuredIntent.model_validate(record["intent"])
+        started = time.perf_counter()
+        row: dict[str, Any] = {"id": record["id"], "reference": target_text(record)}
+        try:
+            generation = model.generate(intent, n=n, timeout_s=timeout_s, anrf_id=record["anrf"]["anrf_id"])
+        except GenerationError as exc:
+            attempts = exc.attempts
+            best = max(attempts, key=lambda a: a.mean_log_prob) if attempts else None
+            row.update(valid=False, correct=False, text=best.text if best else "", score=nonconformity(best.token_log_probs) if best else float("inf"),
+                       attempts=len(attempts))
+        else:
+            row.update(valid=True, correct=executes_correctly(generation.anrf, record["cases"]), text=generation.best.text,
+                       score=nonconformity(generation.best.token_log_probs), attempts=len(generation.attempts))
+        row["seconds"] = time.perf_counter() - started
+        rows.append(row)
+    return rows
+
+
+def calibrate(model: Any, records: list[dict[str, Any]], alpha: float = 0.1, n: int = 4) -> tuple[Calibration, list[dict[str, Any]]]:
+    rows = run_split(model, records, n=n)
+    return fit([r["score"] for r in rows], [r["correct"] for r in rows], alpha=alpha), rows
+
+
+def metrics(rows: list[dict[str, Any]], calibration: Calibration | None) -> dict[str, Any]:
+    import sacrebleu
+    from rouge_score import rouge_scorer
+
+    n = max(1, len(rows))
+    scorer = rouge_scorer.RougeScorer(["rougeL"])
+    seconds = sorted(r["seconds"] for r in rows) or [0.0]
+    out: dict[str, Any] = {
+        "examples": len(rows),
+        "validity": sum(r["valid"] for r in rows) / n,
+        "execution_accuracy": sum(r["correct"] for r in rows) / n,
+        "exact_match": sum(r["text"].strip() == r["reference"].strip() for r in rows) / n,
+        "bleu": sacrebleu.corpus_bleu([r["text"] for r in rows], [[r["reference"] for r in rows]]).score,
+        "rouge_l": statistics.fmean(scorer.score(r["reference"], r["text"])["rougeL"].fmeasure for r in rows) if rows else 0.0,
+        "latency_p50_s": seconds[len(seconds) // 2],
+        "latency_p95_s": seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))],
+        "mean_attempts": statistics.fmean(r["attempts"] for r in rows) if rows else 0.0,
+    }
+    if calibration is not None:
+        out.update(calibration_summary(calibration, [r["score"] for r in rows], [r["correct"] for r in rows]))
+    return out
+
+
+def reliability_png(calibration: Calibration, rows: list[dict[str, Any]], path: Path, bins: int = 10) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    confidences = [calibration.confidence(r["score"]) for r in rows]
+    centres, accuracy, counts = [], [], []
+    for b in range(bins):
+        members = [i for i, c in enumerate(confidences) if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)]
+        if members:
+            centres.append(sum(confidences[i] for i in members) / len(members))
+            accuracy.append(sum(rows[i]["correct"] for i in members) / len(members))
+            counts.append(len(members))
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
+    ax.plot(centres, accuracy, "o-", label="generator")
+    for x, y, c in zip(centres, accuracy, counts, strict=True):
+        ax.annotate(str(c), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("confidenceScore")
+    ax.set_ylabel("share correct")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    ax.set_title("reliability diagram (test split)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
