@@ -49,7 +49,7 @@ class FunctionSpec:
 def params(text: str) -> tuple[Param, ...]:
     """'numbers: list[number], target: int' -> (Param('numbers', 'list[number]'), Param('target', 'int'))."""
     out = []
-    for part in filter(None, (p.strip() for p in _split_top(text))):
+    for part in filter(None, (p.strip() for p in split_top_level(text))):
         name, _, type_ = part.partition(":")
         if type_.strip() not in TYPES:
             raise ValueError(f"parameter type {type_.strip()!r} is not in behaviour.TYPES")
@@ -57,7 +57,7 @@ def params(text: str) -> tuple[Param, ...]:
     return tuple(out)
 
 
-def _split_top(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
     """Split on commas outside brackets."""
     parts, depth, current = [], 0, ""
     for ch in text:
