@@ -216,3 +216,7 @@ def add_model_commands(sub: Any) -> None:
     e.add_argument("--no-mlflow", action="store_true")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.set_defaults(func=cmd_eval_intent)
+
+    from .cli_generator import add_generator_commands
+
+    add_generator_commands(sub, train, evaluate)

@@ -58,7 +58,17 @@ def target_text(record: dict[str, Any]) -> str:
 
 
 def pair_texts(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(prompt(StructuredIntent.model_validate(r["intent"])), target_text(r)) for r in records]
+    """(prompt, compact program) per record; records whose ANRF has no compact form (e.g. a
+    parameter renamed onto a loop variable's name) are left out and counted by the caller."""
+    from training.compact import CompactError
+
+    pairs = []
+    for r in records:
+        try:
+            pairs.append((prompt(StructuredIntent.model_validate(r["intent"])), target_text(r)))
+        except CompactError:
+            continue
+    return pairs
 
 
 def features(pairs: list[tuple[str, str]], tokenizer: Any, max_length: int) -> list[dict[str, list[int]]]:
@@ -114,7 +124,8 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
         rows = storage.read_jsonl(data_dir, f"generation_{split}.jsonl")
         return rows[:limit] if limit else rows
 
-    train_pairs = pair_texts(records("train", config.train_limit))
+    train_records = records("train", config.train_limit)
+    train_pairs = pair_texts(train_records)
     valid_pairs = pair_texts(records("validation", config.eval_limit))
     tokenizer = train_tokenizer((p + t for p, t in train_pairs), vocab_size=config.vocab_size)
     train_set = features(train_pairs, tokenizer, config.max_length)
@@ -164,7 +175,7 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     save_for_transformers(tokenizer, str(hf_dir))
     convert(hf_dir, out / "generator", "int8")
     tokenizer.save(str(out / "tokenizer.json"))
-    summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set),
+    summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set), "train_records_without_compact_form": len(train_records) - len(train_pairs),
                "train_pairs_too_long": len(train_pairs) - len(train_set), "parameters": sum(p.numel() for p in model.parameters())}
     (out / "generator.json").write_text(json.dumps({"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset}, indent=2) + "\n")
     (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
