@@ -113,7 +113,8 @@ def _records(data_dir: str, split: str, limit: int | None) -> list[dict[str, Any
 
 
 def _evaluate(model: Any, data_dir: str, split: str, limit: int | None, hypotheses: int, out: Path) -> tuple[dict[str, Any], Path]:
-    from training.generator_eval import metrics as compute, reliability_png, run_split
+    from training.generator_eval import metrics as compute
+    from training.generator_eval import reliability_png, run_split
 
     rows = run_split(model, _records(data_dir, split, limit), n=hypotheses)
     metrics = compute(rows, model.calibration)

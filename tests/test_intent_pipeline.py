@@ -16,7 +16,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
-from training.intent_schema import StructuredIntent  # noqa: E402
+from training.intent_schema import StructuredIntent
 
 
 def _anrf(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -226,7 +226,7 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     from transformers import TrainerCallback
 
     class Record(TrainerCallback):
-        def on_evaluate(self, args, state, control, metrics=None, **kwargs):  # noqa: ANN001
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
             entry = {"epoch": state.epoch, "step": state.global_step, **(metrics or {})}
             history.append(entry)
             if on_log:
