@@ -127,7 +127,14 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     train_records = records("train", config.train_limit)
     train_pairs = pair_texts(train_records)
     valid_pairs = pair_texts(records("validation", config.eval_limit))
-    tokenizer = train_tokenizer((p + t for p, t in train_pairs), vocab_size=config.vocab_size)
+    tokenizer_file = out / "tokenizer.json"
+    if config.resume and tokenizer_file.is_file():  # checkpoints were trained with this tokenizer
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    else:
+        tokenizer = train_tokenizer((p + t for p, t in train_pairs), vocab_size=config.vocab_size)
+        tokenizer.save(str(tokenizer_file))  # before training: checkpoints are useless without it
     train_set = features(train_pairs, tokenizer, config.max_length)
     valid_set = features(valid_pairs, tokenizer, config.max_length)
     model = build_model(config.preset, tokenizer.get_vocab_size(), config.max_length, tokenizer)
@@ -174,7 +181,6 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     model.save_pretrained(hf_dir)
     save_for_transformers(tokenizer, str(hf_dir))
     convert(hf_dir, out / "generator", "int8")
-    tokenizer.save(str(out / "tokenizer.json"))
     summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set), "train_records_without_compact_form": len(train_records) - len(train_pairs),
                "train_pairs_too_long": len(train_pairs) - len(train_set), "parameters": sum(p.numel() for p in model.parameters())}
     (out / "generator.json").write_text(json.dumps({"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset}, indent=2) + "\n")
