@@ -11,6 +11,7 @@ A model directory holds `generator/` (CTranslate2), `tokenizer.json` and `genera
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
@@ -79,11 +80,47 @@ def check(anrf: dict[str, Any]) -> tuple[int, int, list[str]]:
     return len(errors), sum(f.severity == "warning" for f in findings), errors
 
 
+_SIGNATURE = re.compile(r"^function +([A-Za-z_]\w*) *\(([^)]*)\)", re.MULTILINE)
+_HEADER = {"class": re.compile(r"^class +([A-Za-z_]\w*)", re.MULTILINE), "module": re.compile(r"^module +([A-Za-z_]\w*)", re.MULTILINE)}
+_WORD_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*')
+
+
+def _names_to_bind(text: str, intent: StructuredIntent) -> tuple[list[str], list[str]] | None:
+    """(names the program uses, names the request fixes), in matching order, or None."""
+    assert intent.target is not None
+    if intent.target.kind == "function":
+        signatures = _SIGNATURE.findall(text)
+        if len(signatures) != 1:
+            return None
+        name, params = signatures[0]
+        old = [name, *(p.split(":")[0].strip() for p in params.split(",") if p.strip())]
+        return old, [intent.target.name, *(p.name for p in intent.parameters)]
+    headers = _HEADER[intent.target.kind].findall(text)
+    return (headers, [intent.target.name]) if len(headers) == 1 else None
+
+
+def bind_names(text: str, intent: StructuredIntent) -> str:
+    """The names a request fixes (the function and its parameters, the class, the module) are the
+    request's, not whatever the model spelled: rename them, outside string literals, unless a new
+    name would collide with another identifier of the program."""
+    if intent.target is None:
+        return text
+    found = _names_to_bind(text, intent)
+    if found is None or len(found[0]) != len(found[1]) or len(set(found[0])) != len(found[0]):
+        return text
+    mapping = {a: b for a, b in zip(*found, strict=True) if a != b}
+    others = {w for w in _WORD_OR_STRING.findall(text) if not w.startswith('"')} - set(found[0])
+    if not mapping or set(mapping.values()) & others:
+        return text
+    return _WORD_OR_STRING.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+
+
 def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str) -> Attempt:
     """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
     from training.compact import CompactError, assemble
     from training.dataset import build_request
 
+    text = bind_names(text, intent)
     attempt = Attempt(text=text, token_log_probs=log_probs)
     try:
         attempt.anrf = assemble(text, build_request(intent, anrf_id))

@@ -1,0 +1,43 @@
+"""The names a request fixes are bound onto the generated program (the model supplies structure)."""
+
+from __future__ import annotations
+
+import json
+
+from models.generator import assemble_attempt, bind_names
+from training.catalog import CATALOG
+from training.compact import to_compact
+from training.dataset import build_request
+from training.intent_schema import Parameter, StructuredIntent, Target
+
+
+def _intent(kind: str, name: str, params: list[tuple[str, str]] = (), operation: str = "unknown") -> StructuredIntent:
+    return StructuredIntent(intent_type=f"create_{kind}", target=Target(kind=kind, name=name), operation=operation,
+                            parameters=[Parameter(name=n, type=t) for n, t in params], description="d")
+
+
+def test_function_name_and_parameters_are_the_requests():
+    text = 'function raw_uppercase(msg: str) -> str:\n    return upper(msg) + "msg"\n'
+    bound = bind_names(text, _intent("function", "to_uppercase", [("raw", "str")]))
+    assert bound == 'function to_uppercase(raw: str) -> str:\n    return upper(raw) + "msg"\n'
+
+
+def test_class_and_module_names():
+    assert bind_names("class Stack:\n    function new() -> Stack:\n", _intent("class", "BlobStore")).startswith("class BlobStore:\n    function new() -> BlobStore:")
+    assert bind_names("module stats\nfunction f(x: int) -> int:\n    return x\n", _intent("module", "numbers")).startswith("module numbers\n")
+
+
+def test_no_rename_on_collision_or_mismatch():
+    text = "function f(a: int, b: int) -> int:\n    c: int = a\n    return c + b\n"
+    assert bind_names(text, _intent("function", "g", [("c", "int"), ("b", "int")])) == text  # c is taken
+    assert bind_names(text, _intent("function", "g", [("x", "int")])) == text  # arity differs
+
+
+def test_a_misnamed_catalog_program_assembles_to_the_requested_one():
+    behaviour = CATALOG["max"]
+    intent = _intent("function", "biggest", [("values", "list[number]")], "max")
+    wanted = behaviour.build(build_request(intent, "anrf-x"))
+    misnamed = to_compact(behaviour.build(build_request(_intent("function", "max_of_list", [("numbers", "list[number]")], "max"), "anrf-x")))
+    attempt = assemble_attempt(misnamed, [-0.1], intent, "anrf-x")
+    assert attempt.valid
+    assert json.dumps(attempt.anrf["execution"], sort_keys=True) == json.dumps(wanted["execution"], sort_keys=True)
