@@ -1,0 +1,96 @@
+"""Generation speed on CPU (2 threads): CTranslate2 int8 beside transformers/PyTorch on the same
+model, same prompts, same run (greedy decoding of the program), plus end-to-end `generate`
+latency (decode, assemble, check; N-best when greedy fails).
+
+Targets (issue 6): CTranslate2 at least 2x faster than PyTorch; end-to-end median under 1.5 s.
+
+    python benchmarks/bench_generate.py --model DIR [--data DATASET_VERSION] [--prompts 30]
+
+DIR is a generator directory with `torch/model` (the training output) for the PyTorch side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from models.generator import GeneratorModel  # noqa: E402
+from training import storage  # noqa: E402
+from training.generator_prompt import prompt  # noqa: E402
+from training.generator_tokenizer import BOS, EOS  # noqa: E402
+from training.intent_schema import StructuredIntent  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--data", default="anrf-v1/latest")
+    parser.add_argument("--prompts", type=int, default=30)
+    args = parser.parse_args()
+
+    model = GeneratorModel(args.model, device="cpu", threads=2)
+    records = storage.read_jsonl(storage.resolve_version(args.data), "generation_test.jsonl")[: args.prompts]
+    intents = [StructuredIntent.model_validate(r["intent"]) for r in records]
+
+    ct2_times, ct2_tokens = [], 0
+    for intent in intents:
+        started = time.perf_counter()
+        out = model._generator.generate_batch([model._prompt_tokens(intent)], max_length=512, include_prompt_in_result=False, end_token=EOS)
+        ct2_times.append(time.perf_counter() - started)
+        ct2_tokens += len(out[0].sequences[0])
+    rows = [("ct2 int8 greedy", ct2_times, ct2_tokens)]
+
+    torch_dir = Path(model.directory) / "torch" / "model"
+    if torch_dir.is_dir():
+        import torch
+        from transformers import LlamaForCausalLM
+
+        torch.set_num_threads(2)
+        lm = LlamaForCausalLM.from_pretrained(str(torch_dir)).eval()
+        bos, eos = model.tokenizer.token_to_id(BOS), model.tokenizer.token_to_id(EOS)
+        pt_times, pt_tokens = [], 0
+        for intent in intents:
+            ids = torch.tensor([[bos, *model.tokenizer.encode(prompt(intent), add_special_tokens=False).ids]])
+            started = time.perf_counter()
+            with torch.inference_mode():
+                out = lm.generate(ids, max_new_tokens=512, do_sample=False, eos_token_id=eos, pad_token_id=eos)
+            pt_times.append(time.perf_counter() - started)
+            pt_tokens += out.shape[1] - ids.shape[1]
+        rows.append(("torch fp32 greedy", pt_times, pt_tokens))
+    else:
+        print(f"(no PyTorch model at {torch_dir}: pass a training output directory to compare)")
+
+    e2e = []
+    for intent in intents:
+        started = time.perf_counter()
+        try:
+            model.generate(intent, n=4)
+        except Exception:  # noqa: BLE001 - a failed generation still took this long
+            pass
+        e2e.append(time.perf_counter() - started)
+
+    print(f"{'path':<20} {'median ms':>10} {'p95 ms':>8} {'tokens/s':>9}")
+    for name, times, tokens in rows:
+        print(f"{name:<20} {statistics.median(times) * 1e3:>10.1f} {percentile(times, 95) * 1e3:>8.1f} {tokens / sum(times):>9.0f}")
+    print(f"{'generate end-to-end':<20} {statistics.median(e2e) * 1e3:>10.1f} {percentile(e2e, 95) * 1e3:>8.1f}")
+    if len(rows) == 2:
+        speedup = (rows[0][2] / sum(rows[0][1])) / (rows[1][2] / sum(rows[1][1]))
+        print(f"CTranslate2 is {speedup:.2f}x PyTorch in tokens/s (target >= 2x): {'OK' if speedup >= 2 else 'MISSED'}")
+    median = statistics.median(e2e)
+    print(f"end-to-end median {median:.2f} s (target < 1.5 s): {'OK' if median < 1.5 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
