@@ -136,12 +136,12 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
 class GeneratorModel:
     """A loaded generator. Thread-safe for concurrent `generate` calls (CTranslate2 queues them)."""
 
-    def __init__(self, directory: str | Path | None = None, device: str = "auto", threads: int = 2, compute_type: str | None = None):
+    def __init__(self, directory: str | Path | None = None, device: str = "auto", threads: int | None = None, compute_type: str | None = None):
         import ctranslate2
         from tokenizers import Tokenizer
 
         from models.confidence import Calibration
-        from models.intent import pick_device
+        from models.intent import pick_device, pick_threads
         from models.locate import resolve
 
         self.directory = resolve(directory, BUNDLED_GENERATOR_MODEL, CONFIG_FILE, "a generator model")
@@ -151,7 +151,7 @@ class GeneratorModel:
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
-                                                intra_threads=threads)
+                                                intra_threads=pick_threads(self.directory / MODEL_DIR, threads))
         self._lock = threading.Lock()
 
     def _prompt_tokens(self, intent: StructuredIntent) -> list[str]:
