@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli_models import _numbers
-
 GENERATOR_MODEL_NAME = "anrf-generator"
 GENERATOR_MODEL_TAGS = {"phase-1": "true", "generator-v1": "true"}
 
@@ -73,21 +71,22 @@ def cmd_train_generator(args: argparse.Namespace) -> int:
         import mlflow
 
         mlflow.log_params({k: v for k, v in vars(config).items()})
-        summary = train(config, on_log=lambda entry: registry.log_metrics(
-            {k.removeprefix("eval_"): v for k, v in entry.items() if k.startswith("eval_")}, prefix="validation_", step=int(entry["step"])))
+        summary = train(config, on_log=registry.log_validation)
         return _finish(args, summary, registry)
 
 
 def _finish(args: argparse.Namespace, summary: dict[str, Any], registry: Any) -> int:
     """Calibrate on the calibration split, evaluate the test split, report, register."""
     from models.generator import RUNTIME_FILES, GeneratorModel
+    from training import storage
     from training.generator_eval import calibrate
 
     out = Path(args.out)
     model = GeneratorModel(out, device="cpu")
-    calibration, _rows = calibrate(model, _records(summary["data"], "calibration", args.eval_limit), alpha=args.alpha, n=args.hypotheses)
+    records = storage.read_jsonl(summary["data"], "generation_calibration.jsonl", args.eval_limit)
+    calibration, _rows = calibrate(model, records, alpha=args.alpha, n=args.hypotheses)
     calibration.save(out)
-    model = GeneratorModel(out, device="cpu")  # reload: now calibrated
+    model.calibration = calibration
     metrics, report = _evaluate(model, summary["data"], "test", args.eval_limit, args.hypotheses, out / "evaluation")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_generator_card(out, summary, metrics, calibration, args)
@@ -107,9 +106,9 @@ def _finish(args: argparse.Namespace, summary: dict[str, Any], registry: Any) ->
 
 
 def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any], calibration: Any, args: argparse.Namespace) -> None:
-    from training.intent_train import dataset_identity
+    from training import storage
 
-    dataset = dataset_identity(summary["data"])
+    dataset = storage.identity(summary["data"])
     size_mb = sum(p.stat().st_size for p in (out / "generator").rglob("*") if p.is_file()) / 2**20
     targets = {"validity": 0.99, "execution_accuracy": 0.90, "ece": 0.05}
     rows = "\n".join(f"| {k} | {metrics[k]:.4f} | {targets.get(k, '')} |" for k in
@@ -141,30 +140,25 @@ anrf train generator --data {dataset['name']}/{dataset['version']} --out models/
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
 
-def _records(data_dir: str, split: str, limit: int | None) -> list[dict[str, Any]]:
-    from training import storage
-
-    rows = storage.read_jsonl(data_dir, f"generation_{split}.jsonl")
-    return rows[:limit] if limit else rows
-
-
 def _evaluate(model: Any, data_dir: str, split: str, limit: int | None, hypotheses: int, out: Path) -> tuple[dict[str, Any], Path]:
+    from training import storage
     from training.generator_eval import metrics as compute
     from training.generator_eval import reliability_png, run_split
+    from training.registry import numeric
 
-    rows = run_split(model, _records(data_dir, split, limit), n=hypotheses)
+    rows = run_split(model, storage.read_jsonl(data_dir, f"generation_{split}.jsonl", limit), n=hypotheses)
     metrics = compute(rows, model.calibration)
     out.mkdir(parents=True, exist_ok=True)
     if model.calibration is not None:
         reliability_png(model.calibration, rows, out / "reliability.png")
     lines = [f"# Generator evaluation ({split} split)", "", f"- model: `{model.directory}` ({model.device}, {model.compute_type})",
              f"- data: `{data_dir}`", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {v:.4f} |" for k, v in _numbers(metrics).items()]
+    lines += [f"| {k} | {v:.4f} |" for k, v in numeric(metrics).items()]
     failures = [r for r in rows if not r["correct"]][:10]
     lines += ["", "## First failures", ""] + [f"- `{r['id']}`: valid={r['valid']}" for r in failures] + ["", "![reliability](reliability.png)", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
-    return _numbers(metrics), report
+    return numeric(metrics), report
 
 
 def cmd_eval_generator(args: argparse.Namespace) -> int:
@@ -178,12 +172,8 @@ def cmd_eval_generator(args: argparse.Namespace) -> int:
     if not args.no_mlflow:
         from training import registry
 
-        with registry.run("anrf-generator-eval", run_name=f"{Path(model.directory).name}:{args.split}"):
-            import mlflow
-
-            mlflow.log_params({"model": str(model.directory), "data": data_dir, "split": args.split})
-            registry.log_metrics(metrics)
-            mlflow.log_artifacts(str(out))
+        registry.log_evaluation("anrf-generator-eval", f"{Path(model.directory).name}:{args.split}",
+                                {"model": str(model.directory), "data": data_dir, "split": args.split}, metrics, out)
     print(json.dumps(metrics | {"report": str(report)}, indent=2) if args.format == "json" else report.read_text(encoding="utf-8"))
     return 0
 

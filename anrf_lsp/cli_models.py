@@ -55,8 +55,7 @@ def cmd_train_intent(args: argparse.Namespace) -> int:
         import mlflow
 
         mlflow.log_params({k: v for k, v in vars(config).items() if k != "extra"})
-        summary = train(config, on_log=lambda entry: registry.log_metrics(
-            {k.removeprefix("eval_"): v for k, v in entry.items() if k.startswith("eval_")}, prefix="validation_", step=int(entry["step"])))
+        summary = train(config, on_log=registry.log_validation)
         mlflow.log_dict(summary, "training.json")
         return _finish_training(args, summary, registry)
 
@@ -66,15 +65,16 @@ def _finish_training(args: argparse.Namespace, summary: dict[str, Any], registry
     from models.intent import IntentModel
     from training.intent_eval import evaluate, write_report
     from training.intent_train import load_records
+    from training.registry import numeric
 
     out = Path(args.out)
     model = IntentModel(out, device="cpu")
     metrics = evaluate(model, load_records(summary["data"], "test", args.eval_limit))
     report = write_report(metrics, model.info, "test", summary["data"], out / "evaluation")
-    (out / "metrics.json").write_text(json.dumps(_numbers(metrics) | {"parity": summary["parity"]}, indent=2) + "\n")
+    (out / "metrics.json").write_text(json.dumps(numeric(metrics) | {"parity": summary["parity"]}, indent=2) + "\n")
     version = None
     if registry is not None:
-        registry.log_metrics(_numbers(metrics), prefix="test_")
+        registry.log_metrics(metrics, prefix="test_")
         registry.log_metrics({k: v for k, v in summary["parity"].items() if k != "compute_type"}, prefix="parity_")
         import mlflow
 
@@ -93,10 +93,6 @@ def _finish_training(args: argparse.Namespace, summary: dict[str, Any], registry
     print(f"CTranslate2 {parity['compute_type']} agrees with PyTorch on {parity['whole_prediction']:.2%} of test predictions "
           f"(intent {parity['intent']:.2%}, operation {parity['operation']:.2%}, tokens {parity['tokens']:.2%}); report: {report}")
     return 0
-
-
-def _numbers(metrics: dict[str, Any]) -> dict[str, float]:
-    return {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 def write_model_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any], args: argparse.Namespace) -> None:
@@ -151,7 +147,7 @@ and the model has seen English only. The `confidence` field is the intent head's
 
 def cmd_eval_intent(args: argparse.Namespace) -> int:
     from models.intent import IntentModel
-    from training import storage
+    from training import registry, storage
     from training.intent_eval import evaluate, write_report
     from training.intent_train import load_records
 
@@ -161,16 +157,10 @@ def cmd_eval_intent(args: argparse.Namespace) -> int:
     out = Path(args.out or (Path(model.directory) / "evaluation" if args.model else Path("intent-evaluation")))
     report = write_report(metrics, model.info, args.split, data_dir, out)
     if not args.no_mlflow:
-        from training import registry
-
-        with registry.run("anrf-intent-eval", run_name=f"{Path(model.directory).name}:{args.split}"):
-            import mlflow
-
-            mlflow.log_params({"model": str(model.directory), "data": data_dir, "split": args.split})
-            registry.log_metrics(_numbers(metrics))
-            mlflow.log_artifacts(str(out))
+        registry.log_evaluation("anrf-intent-eval", f"{Path(model.directory).name}:{args.split}",
+                                {"model": str(model.directory), "data": data_dir, "split": args.split}, metrics, out)
     if args.format == "json":
-        print(json.dumps(_numbers(metrics) | {"report": str(report)}, indent=2))
+        print(json.dumps(registry.numeric(metrics) | {"report": str(report)}, indent=2))
     else:
         print(report.read_text(encoding="utf-8"))
     return 0

@@ -39,8 +39,8 @@ def main() -> int:
     parser.add_argument("--prompts", type=int, default=30)
     args = parser.parse_args()
 
-    model = GeneratorModel(args.model, device="cpu")  # default threads: 1 for a small model (see models.intent.pick_threads)
-    records = storage.read_jsonl(storage.resolve_version(args.data), "generation_test.jsonl")[: args.prompts]
+    model = GeneratorModel(args.model, device="cpu")  # default threads: 1 for a small model (see models.runtime.pick_threads)
+    records = storage.read_jsonl(storage.resolve_version(args.data), "generation_test.jsonl", args.prompts)
     intents = [StructuredIntent.model_validate(r["intent"]) for r in records]
 
     ct2_times, ct2_tokens = [], 0

@@ -5,7 +5,6 @@ coverage at alpha) and latency. `calibrate` fits the confidence on the calibrati
 
 from __future__ import annotations
 
-import copy
 import statistics
 import time
 from pathlib import Path
@@ -20,22 +19,15 @@ def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> boo
     """Every case returns what the reference returns (bounded steps per call)."""
     import json
 
-    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
-    from anrf_lsp.execution.ops import json_equal
     from anrf_lsp.format.document import load_document
+    from training.behaviour import Case
+    from training.proof import execution_problems
 
     doc = load_document(json.dumps(anrf))
     if doc.model is None:
         return False
-    try:
-        graph = Interpreter(doc.model).graph
-        for case in cases:
-            got = Interpreter(doc.model, Limits(max_steps=100_000), graph=graph).run(case["function"], copy.deepcopy(case["args"]))
-            if not json_equal(got, case["expected"]):
-                return False
-    except AnrfRuntimeError:
-        return False
-    return True
+    calls = [Case(c["function"], c["args"]) for c in cases]
+    return not execution_problems(doc.model, calls, [c["expected"] for c in cases], max_steps=100_000)
 
 
 def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0) -> list[dict[str, Any]]:

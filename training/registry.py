@@ -62,10 +62,27 @@ def run(experiment: str, run_name: str | None = None, tags: dict[str, str] | Non
         yield active
 
 
+def numeric(metrics: dict[str, Any]) -> dict[str, float]:
+    """The plain numbers of a metrics dict (reports also hold tables, texts and lists)."""
+    return {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
 def log_metrics(metrics: dict[str, Any], prefix: str = "", step: int | None = None) -> None:
-    mlflow = _mlflow()
-    flat = {f"{prefix}{k}": float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    mlflow.log_metrics(flat, step=step)
+    _mlflow().log_metrics({f"{prefix}{k}": v for k, v in numeric(metrics).items()}, step=step)
+
+
+def log_validation(entry: dict[str, Any]) -> None:
+    """A Trainer evaluation (`eval_*` figures at a step) as `validation_*` metrics: pass as `on_log`."""
+    log_metrics({k.removeprefix("eval_"): v for k, v in entry.items() if k.startswith("eval_")}, prefix="validation_", step=int(entry["step"]))
+
+
+def log_evaluation(experiment: str, run_name: str, params: dict[str, Any], metrics: dict[str, Any], directory: Path) -> None:
+    """One run in `experiment` holding an evaluation: its parameters, figures and report directory."""
+    with run(experiment, run_name=run_name):
+        mlflow = _mlflow()
+        mlflow.log_params(params)
+        log_metrics(metrics)
+        mlflow.log_artifacts(str(directory))
 
 
 def register(model_dir: Path, name: str, tags: dict[str, str], files: tuple[str, ...] | None = None) -> str:

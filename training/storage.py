@@ -68,8 +68,16 @@ def read_manifest(directory: str) -> dict[str, Any]:
     return json.loads(read_file(directory, MANIFEST))
 
 
-def read_jsonl(directory: str, name: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in read_file(directory, name).splitlines() if line.strip()]
+def read_jsonl(directory: str, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """The records of a JSON-lines file (the first `limit` only, when given)."""
+    records = [json.loads(line) for line in read_file(directory, name).splitlines() if line.strip()]
+    return records[:limit] if limit else records
+
+
+def identity(directory: str) -> dict[str, str]:
+    """Name, version stamp and manifest hash of a dataset version: what a model card names its data by."""
+    manifest_bytes = read_file(directory, MANIFEST)
+    return {"name": json.loads(manifest_bytes)["name"], "version": directory.rstrip("/").rsplit("/", 1)[-1], "manifest_sha256": sha256(manifest_bytes)}
 
 
 def resolve_version(ref: str, root: str | None = None) -> str:
