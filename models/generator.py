@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -141,8 +140,8 @@ class GeneratorModel:
         from tokenizers import Tokenizer
 
         from models.confidence import Calibration
-        from models.intent import pick_device, pick_threads
         from models.locate import resolve
+        from models.runtime import pick_device, pick_threads
 
         self.directory = resolve(directory, BUNDLED_GENERATOR_MODEL, CONFIG_FILE, "a generator model")
         self.calibration = Calibration.load(self.directory)
@@ -152,7 +151,6 @@ class GeneratorModel:
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
                                                 intra_threads=pick_threads(self.directory / MODEL_DIR, threads))
-        self._lock = threading.Lock()
 
     def _prompt_tokens(self, intent: StructuredIntent) -> list[str]:
         return [BOS, *self.tokenizer.encode(prompt(intent), add_special_tokens=False).tokens]
