@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,16 @@ _SUM = json.loads((EXAMPLES / "valid" / "sum.anrf.json").read_text())
 def sum_doc() -> dict:
     """A fresh copy of the public v1 example (sum of an array)."""
     return copy.deepcopy(_SUM)
+
+
+def run_anrf(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120,
+             expect_ok: bool = False) -> subprocess.CompletedProcess:
+    """The `anrf` command in a real subprocess; `expect_ok` fails the test (with stderr) on a non-zero exit."""
+    result = subprocess.run([sys.executable, "-m", "anrf_lsp", *args], check=False, capture_output=True, text=True,
+                            cwd=cwd or ROOT, env=env, timeout=timeout)
+    if expect_ok:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result
 
 
 def check_dict(doc: dict | list, indent: int | None = 2):

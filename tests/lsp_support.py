@@ -142,10 +142,7 @@ def position_of(text: str, needle: str, nth: int = 0, delta: int = 1) -> types.P
     at = -1
     for _ in range(nth + 1):
         at = text.index(needle, at + 1)
-    at += delta
-    line = text.count("\n", 0, at)
-    line_start = text.rfind("\n", 0, at) + 1
-    return types.Position(line=line, character=len(text[line_start:at].encode("utf-16-le")) // 2)
+    return position_at(text, at + delta)
 
 
 def pretty(doc: Any) -> str:

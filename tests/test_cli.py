@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
 from anrf_lsp.execution.optable import render_table
 
-from .conftest import EXAMPLES, ROOT, sum_doc
+from .conftest import EXAMPLES, ROOT, run_anrf, sum_doc
 
 
 def anrf(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "anrf_lsp", *args], check=False, capture_output=True, text=True, cwd=cwd or ROOT, timeout=120)
+    return run_anrf(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,11 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
+from tests.conftest import run_anrf
+
 
 def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "anrf_lsp", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
-    if ok:
-        assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    return run_anrf(*args, cwd=cwd, env=env, timeout=600, expect_ok=ok)
 
 
 @pytest.fixture(scope="module")

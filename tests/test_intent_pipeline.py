@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,12 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
+from tests.conftest import run_anrf
 from training.intent_schema import StructuredIntent
 
 
-def _anrf(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "anrf_lsp", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess:
+    return run_anrf(*args, cwd=cwd, env=env, timeout=600, expect_ok=ok)
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +98,7 @@ def test_intent_cli_loads_a_registered_model(trained, uri):
 
 def test_unknown_registry_version_is_a_clear_error(trained):
     root, env, _data, _out = trained
-    result = subprocess.run([sys.executable, "-m", "anrf_lsp", "intent", "x", "--model", "models:/anrf-intent/99"],
-                            env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    result = _anrf(env, "intent", "x", "--model", "models:/anrf-intent/99", cwd=root, ok=False)
     assert result.returncode == 1
     assert "models:/anrf-intent/99" in result.stderr and "Traceback" not in result.stderr
 

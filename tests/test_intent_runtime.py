@@ -12,6 +12,7 @@ import pytest
 
 from models.intent import BUNDLED_INTENT_MODEL, MAX_ANALYZED_CHARS, RUNTIME_FILES, IntentModel, resolve_model_dir
 from models.locate import ModelNotFound
+from tests.conftest import run_anrf
 from training.intent_labels import TAGS, spans_from_tags, tags_for_tokens
 from training.intent_schema import StructuredIntent
 
@@ -96,7 +97,6 @@ def test_bio_tags_round_trip_through_the_tokenizer(model):
     assert spans_from_tags(tags, enc.offsets) == spans
 
 
-def test_cli_prints_json(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "anrf_lsp", "intent", "reverse the string s", "--format", "json"],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
+def test_cli_prints_json():
+    out = run_anrf("intent", "reverse the string s", "--format", "json", expect_ok=True).stdout
     assert StructuredIntent.model_validate_json(out).intent_type == "create_function"
