@@ -56,17 +56,30 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def is_main_process() -> bool:
+    """False in the other processes of a multi-GPU `accelerate launch` (they train, nothing else)."""
+    import os
+
+    return os.environ.get("RANK", "0") == "0"
+
+
 def cmd_train_generator(args: argparse.Namespace) -> int:
     from training import registry
-    from training.generator_train import GeneratorTrainConfig, train
+    from training.generator_train import GeneratorTrainConfig, check_preset, train
 
     config = GeneratorTrainConfig(
-        data=args.data, out=args.out, preset=args.preset, data_root=args.data_root, epochs=args.epochs, max_steps=args.max_steps,
-        batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience, seed=args.seed,
+        data=args.data, out=args.out, preset=args.preset, data_root=args.data_root, base=args.base, epochs=args.epochs, max_steps=args.max_steps,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, gradient_accumulation=args.gradient_accumulation, patience=args.patience, seed=args.seed,
         train_limit=args.train_limit, eval_limit=args.eval_limit, progress=not args.no_progress, resume=args.resume,
     )
-    if args.no_mlflow:
-        return _finish(args, train(config), None)
+    try:
+        check_preset(config)
+    except ValueError as exc:
+        print(f"anrf train generator: {exc}", file=sys.stderr)
+        return 2
+    if args.no_mlflow or not is_main_process():
+        summary = train(config)
+        return _finish(args, summary, None) if summary["main_process"] else 0
     with registry.run(GENERATOR_MODEL_NAME, run_name=Path(args.out).name, tags={"model": GENERATOR_MODEL_NAME}):
         import mlflow
 
@@ -114,11 +127,17 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
     rows = "\n".join(f"| {k} | {metrics[k]:.4f} | {targets.get(k, '')} |" for k in
                      ("validity", "execution_accuracy", "exact_match", "bleu", "rouge_l", "ece", "brier", "coverage",
                       "latency_p50_s", "latency_p95_s", "mean_attempts") if k in metrics)
+    if args.base:
+        what = (f"`{args.base}` ({summary.get('parameters', 0) / 1e6:.1f}M parameters) fine-tuned with LoRA (preset `{args.preset}`,"
+                f" {summary.get('trainable_parameters', 0) / 1e6:.2f}M trainable, merged) on (intent prompt, compact program) pairs,"
+                " with the checkpoint's own tokenizer")
+    else:
+        what = (f"A {summary.get('parameters', 0) / 1e6:.1f}M-parameter Llama-architecture causal LM (preset `{args.preset}`) trained from"
+                " scratch on (intent prompt, compact program) pairs, with a byte-level BPE tokenizer trained on the same corpus")
+    base = f" --base {args.base}" if args.base else ""
     card = f"""# anrf-generator (generation model v1)
 
-A {summary.get('parameters', 0) / 1e6:.1f}M-parameter Llama-architecture causal LM (preset `{args.preset}`) trained from scratch on
-(intent prompt, compact program) pairs, with a byte-level BPE tokenizer trained on the same corpus. It writes the compact form
-(docs/compact-form.md); the assembler expands it into ANRF v1.
+{what}. It writes the compact form (docs/compact-form.md); the assembler expands it into ANRF v1.
 
 - Runtime: CTranslate2 int8 (`generator/`, {size_mb:.1f} MiB) + `tokenizer.json`; no torch.
 - Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
@@ -134,7 +153,7 @@ A {summary.get('parameters', 0) / 1e6:.1f}M-parameter Llama-architecture causal 
 ## Reproduce
 
 ```
-anrf train generator --data {dataset['name']}/{dataset['version']} --out models/generator-v1 --preset {args.preset} --epochs {args.epochs:g}
+anrf train generator --data {dataset['name']}/{dataset['version']} --out {args.out} --preset {args.preset}{base} --epochs {args.epochs:g}
 ```
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
@@ -194,11 +213,14 @@ def add_generator_commands(sub: Any, train: Any, evaluate: Any) -> None:
     t.add_argument("--data", required=True, help="dataset version: a directory/URL, or NAME[/STAMP|/latest] under --data-root")
     t.add_argument("--data-root")
     t.add_argument("--out", required=True)
-    t.add_argument("--preset", default="default", help="default (small Llama from scratch) or tiny (tests)")
+    t.add_argument("--preset", default="default",
+                   help="default (small Llama from scratch), tiny (tests), or LoRA fine-tuning of --base: codellama-7b, starcoder")
+    t.add_argument("--base", help="local pretrained checkpoint directory (Hugging Face format) for the LoRA presets")
     t.add_argument("--epochs", type=float, default=15.0)
     t.add_argument("--max-steps", type=int, default=-1)
     t.add_argument("--batch-size", type=int, default=16)
-    t.add_argument("--learning-rate", type=float, default=1e-3)
+    t.add_argument("--learning-rate", type=float, help="default 1e-3 from scratch, 2e-4 for LoRA")
+    t.add_argument("--gradient-accumulation", type=int, default=1, help="batches per optimizer step")
     t.add_argument("--patience", type=int, default=2)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--train-limit", type=int)

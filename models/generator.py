@@ -24,6 +24,9 @@ from training.generator_tokenizer import BOS, EOS
 from training.intent_schema import StructuredIntent
 
 MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE = "generator", "tokenizer.json", "generator.json"
+# Nodes whose least certain token the model gave less than this probability get a
+# `confidence.<node_id>` metadata entry (anrf_lsp/language/confidence.py): the editor marks them.
+MARK_NODES_BELOW = 0.9
 BUNDLED_GENERATOR_MODEL = Path(__file__).resolve().parent / "generator-v1"
 RUNTIME_FILES = (MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE, "calibration.json")
 
@@ -46,7 +49,9 @@ class Attempt:
 
     text: str
     token_log_probs: list[float]
+    token_lines: list[int] = field(default_factory=list)  # 1-based line of `text` per token (0: none, e.g. </s>)
     anrf: dict[str, Any] | None = None
+    node_lines: dict[str, int] = field(default_factory=dict)  # execution node id -> line of `text`
     error: str | None = None  # why it was rejected: syntax of the compact text, or checker errors
     error_count: int = 0
     warning_count: int = 0
@@ -114,15 +119,15 @@ def bind_names(text: str, intent: StructuredIntent) -> str:
     return _WORD_OR_STRING.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
-def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str) -> Attempt:
+def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None) -> Attempt:
     """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
     from training.compact import CompactError, assemble
     from training.dataset import build_request
 
-    text = bind_names(text, intent)
-    attempt = Attempt(text=text, token_log_probs=log_probs)
+    text = bind_names(text, intent)  # renames within lines: token_lines still hold
+    attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [])
     try:
-        attempt.anrf = assemble(text, build_request(intent, anrf_id))
+        attempt.anrf = assemble(text, build_request(intent, anrf_id), attempt.node_lines)
     except CompactError as exc:
         attempt.error = f"not a valid program: {exc}"
         return attempt
@@ -130,6 +135,38 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
     if errors:
         attempt.error = "; ".join(errors[:3])
     return attempt
+
+
+def token_lines(pieces: list[str]) -> list[int]:
+    """The 1-based line each decoded piece writes to: the line of its first visible character, or
+    for whitespace (a newline and indentation) the line it ends on, which it opens."""
+    lines, line = [], 1
+    for piece in pieces:
+        visible = piece.lstrip()
+        newlines_before = piece[: len(piece) - len(visible)].count("\n")
+        lines.append(line + (newlines_before if visible else piece.count("\n")))
+        line += piece.count("\n")
+    return lines
+
+
+def node_confidences(attempt: Attempt) -> dict[str, float]:
+    """Execution node id -> probability of the least certain token on the node's line."""
+    import math
+
+    weakest: dict[int, float] = {}
+    for line, log_prob in zip(attempt.token_lines, attempt.token_log_probs, strict=False):
+        if line > 0:
+            weakest[line] = min(weakest.get(line, 0.0), log_prob)
+    return {node: math.exp(weakest[line]) for node, line in attempt.node_lines.items() if line in weakest}
+
+
+def mark_uncertain_nodes(anrf: dict[str, Any], attempt: Attempt, below: float = MARK_NODES_BELOW) -> int:
+    """Write `confidence.<node_id>` metadata for the nodes the model was unsure of; how many."""
+    from anrf_lsp.language.confidence import NODE_PREFIX
+
+    marked = {node: score for node, score in node_confidences(attempt).items() if score < below}
+    anrf.setdefault("metadata", {}).update({f"{NODE_PREFIX}{node}": f"{score:.2f}" for node, score in marked.items()})
+    return len(marked)
 
 
 class GeneratorModel:
@@ -147,13 +184,14 @@ class GeneratorModel:
         self.calibration = Calibration.load(self.directory)
         self.config = json.loads((self.directory / CONFIG_FILE).read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+        self.bos, self.eos = self.config.get("bos", BOS), self.config.get("eos", EOS)  # a LoRA model keeps its checkpoint's
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
                                                 intra_threads=pick_threads(self.directory / MODEL_DIR, threads))
 
     def _prompt_tokens(self, intent: StructuredIntent) -> list[str]:
-        return [BOS, *self.tokenizer.encode(prompt(intent), add_special_tokens=False).tokens]
+        return [self.bos, *self.tokenizer.encode(prompt(intent), add_special_tokens=False).tokens]
 
     def decode(
         self,
@@ -164,8 +202,8 @@ class GeneratorModel:
         deadline: float | None = None,
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> list[tuple[str, list[float]]]:
-        """Hypotheses as (text, per-token log-probs): greedy, or `hypotheses` sampled ones.
+    ) -> list[tuple[str, list[float], list[int]]]:
+        """Hypotheses as (text, per-token log-probs, per-token lines): greedy, or `hypotheses` sampled ones.
         The step callback reports progress and stops decoding mid-sequence on cancel or deadline."""
         start = self._prompt_tokens(intent)
         budget = max(1, min(max_tokens, int(self.config.get("max_length", 768)) - len(start)))
@@ -182,19 +220,25 @@ class GeneratorModel:
             return stopped["cancel"] or stopped["time"]
 
         options: dict[str, Any] = {"sampling_topk": 8, "sampling_temperature": 0.8, "num_hypotheses": hypotheses} if sample else {}
-        results = self._generator.generate_batch([start], max_length=budget, include_prompt_in_result=False, end_token=EOS,
+        results = self._generator.generate_batch([start], max_length=budget, include_prompt_in_result=False, end_token=self.eos,
                                                  callback=on_step, **options)
         if stopped["cancel"]:
             raise GenerationCancelled("generation cancelled")
-        out = []
-        for tokens in results[0].sequences:
-            ids = [self.tokenizer.token_to_id(t) for t in tokens]
-            out.append((split_output(self.tokenizer.decode(ids, skip_special_tokens=True)), self._log_probs(start, tokens)))
-        return out
+        return [self._hypothesis(start, tokens) for tokens in results[0].sequences]
+
+    def _hypothesis(self, start: list[str], tokens: list[str]) -> tuple[str, list[float], list[int]]:
+        ids = [self.tokenizer.token_to_id(t) for t in tokens]
+        full = self.tokenizer.decode(ids, skip_special_tokens=True)
+        text = split_output(full)
+        prefixes = [self.tokenizer.decode(ids[:k], skip_special_tokens=True) for k in range(len(ids) + 1)]
+        pieces = [after[len(before) :] if after.startswith(before) else "" for before, after in zip(prefixes, prefixes[1:], strict=False)]
+        echoed = full.count("\n") - text.count("\n")  # lines of an echoed prompt that split_output dropped
+        lines = [max(0, line - echoed) for line in token_lines(pieces)]
+        return text, self._log_probs(start, tokens), lines + [0]  # </s> belongs to no line
 
     def _log_probs(self, start: list[str], tokens: list[str]) -> list[float]:
         """Per-token log-probs of `tokens` (and </s>) after the prompt, for confidence and highlighting."""
-        scored = self._generator.score_batch([start + list(tokens) + [EOS]])[0]
+        scored = self._generator.score_batch([start + list(tokens) + [self.eos]])[0]
         return list(scored.log_probs[len(start) - 1 :])
 
     def generate(
@@ -218,13 +262,14 @@ class GeneratorModel:
             if count < 1 or any(a.valid for a in attempts) or time.monotonic() > deadline:
                 break
             decoded = self.decode(intent, count, sample, max_tokens, deadline, progress, cancelled)
-            attempts += [assemble_attempt(text, log_probs, intent, anrf_id) for text, log_probs in decoded]
+            attempts += [assemble_attempt(text, log_probs, intent, anrf_id, lines) for text, log_probs, lines in decoded]
         valid = [a for a in attempts if a.valid]
         if not valid:
             reasons = "; ".join(f"#{i + 1}: {a.error}" for i, a in enumerate(attempts))
             raise GenerationError(f"no valid ANRF in {len(attempts)} attempt(s): {reasons}", attempts)
         best = max(valid, key=lambda a: (-a.warning_count, a.mean_log_prob))
         assert best.anrf is not None
+        mark_uncertain_nodes(best.anrf, best)
         generation = Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
         if self.calibration is not None:
             from models.confidence import nonconformity

@@ -121,6 +121,8 @@ class Function:
         self._controls: list[str] = [self.sem_id]
         self._last_if: tuple[str, list[tuple[str, str]], str] | None = None
         self._tails: list[tuple[str, str]] = []
+        self.source_line = 0  # set by a text front end (training/compact.py): the line being built
+        self.node_lines: dict[str, int] = {}  # node id -> source_line when it was created
 
         self.entry = self._node("function_def", [], {"name": name})
         self._tails = [(self.entry, "control_flow")]
@@ -138,6 +140,7 @@ class Function:
         self.nodes.append(node)
         self._by_id[node_id] = node
         self.depth[node_id] = len(self._loops)
+        self.node_lines[node_id] = self.source_line
         return node_id
 
     def _emit(self, node_id: str) -> str:

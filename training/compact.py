@@ -99,15 +99,20 @@ class _Line:
     children: list[_Line] = field(default_factory=list)
 
 
-def assemble(text: str, request: BuildRequest) -> dict[str, Any]:
+def assemble(text: str, request: BuildRequest, node_lines: dict[str, int] | None = None) -> dict[str, Any]:
     """The full ANRF v1 document for a compact text; anrf_id, description and constraints
-    come from `request` (a module takes its name from the text)."""
+    come from `request` (a module takes its name from the text). `node_lines`, when given,
+    receives each execution node's 1-based line in `text` (for per-node model confidence)."""
     if not isinstance(text, str):
         raise CompactSyntaxError("the compact text must be a string", 1)
     if len(text) > MAX_CHARS:
         raise CompactSyntaxError(f"text longer than {MAX_CHARS} characters", 1)
     try:
-        return _Assembler(request).run(_outline(text))
+        assembler = _Assembler(request)
+        document = assembler.run(_outline(text))
+        if node_lines is not None and assembler.program is not None:
+            node_lines.update((node, line) for fn in assembler.program.functions for node, line in fn.node_lines.items())
+        return document
     except CompactError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
@@ -277,6 +282,7 @@ class _Assembler:
                 fn = cls.method(name, params, returns, static=not with_self, complexity=complexity)
         except (ValueError, TypeError, KeyError) as exc:
             raise CompactSyntaxError(str(exc), line.number, line.indent + 1) from None
+        fn.node_lines.update(dict.fromkeys(fn.node_lines, line.number))  # the entry and parameters: the signature's line
         names = [("self", "")] * with_self + params
         body = _Body(fn, {pname: ref for (pname, _), ref in zip(names, fn.params)})
         body.block(line.children)
@@ -295,12 +301,15 @@ class _Body:
         while i < len(lines):
             line = lines[i]
             has_else = line.text.startswith("if ") and i + 1 < len(lines) and lines[i + 1].text.startswith("else")
+            outer, self.fn.source_line = self.fn.source_line, line.number
             try:
                 self.statement(line, lines[i + 1] if has_else else None)
             except CompactError:
                 raise
             except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
                 raise CompactSyntaxError(str(exc), line.number, line.indent + 1) from None
+            finally:
+                self.fn.source_line = outer
             i += 2 if has_else else 1
 
     def expr(self, text: str, line: _Line, offset: int) -> Any:

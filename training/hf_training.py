@@ -60,3 +60,18 @@ def convert(hf_dir: Path, target: Path, quantization: str = "int8") -> None:
     from ctranslate2.converters import TransformersConverter
 
     TransformersConverter(str(hf_dir)).convert(str(target), quantization=quantization, force=True)
+    _fill_missing_tokens(target / "config.json")
+
+
+def _fill_missing_tokens(config_file: Path) -> None:
+    """CTranslate2 refuses to load a model whose config has a null bos/unk token (tokenizers
+    without them, e.g. StarCoder-style ones with a single end-of-text token): use the end token."""
+    import json
+
+    if not config_file.is_file():
+        return
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    missing = [k for k in ("bos_token", "unk_token") if k in config and config[k] is None]
+    if missing and config.get("eos_token"):
+        config.update(dict.fromkeys(missing, config["eos_token"]))
+        config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

@@ -2,12 +2,15 @@
 
 - `metadata.confidence_score`: the whole document's score.
 - `metadata["confidence.<node_id>"]`: one semantic or execution node's score,
-  e.g. `"confidence.exec_node_3": "0.91"` (a convention of this project: the
+  e.g. `"confidence.exec_node_3": "0.41"` (a convention of this project: the
   v1 format has no per-node field, and metadata is its one open map).
 
-A score is a calibrated probability, from conformal calibration of the
-generator's scores, that the generated ANRF is correct (acceptable). Scores are
-read when they are numbers, or strings holding numbers, between 0 and 1.
+The document score is a calibrated probability, from conformal calibration of
+the generator's scores, that the generated ANRF is correct (acceptable). A node
+score is the generator's probability of the least certain token it wrote for
+that node; the generator writes it only for nodes below its marking threshold,
+so the editor marks where to look first. Scores are read when they are numbers,
+or strings holding numbers, between 0 and 1.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from typing import Any
 DOCUMENT_KEY = "confidence_score"
 NODE_PREFIX = "confidence."
 MEANING = "calibrated probability that the generated ANRF is correct (acceptable), from conformal calibration of the generator's scores"
+NODE_MEANING = "the generator's probability of the least certain token it wrote for this node (low values mark where to look first)"
+
+
+def meaning(key: str) -> str:
+    """What the score under metadata `key` means: the document's, or one node's."""
+    return MEANING if key == DOCUMENT_KEY else NODE_MEANING
 
 
 def parse_score(value: Any) -> float | None:

@@ -177,10 +177,10 @@ def confidence_card(tree: dict, key: str) -> str:
     score = confidence.parse_score(raw)
     where = f"`metadata.{key}`" if key == confidence.DOCUMENT_KEY else f'`metadata["{key}"]`'
     if score is not None:
-        return f"**Confidence** {confidence.render(score)}: {confidence.MEANING} ({where})."
+        return f"**Confidence** {confidence.render(score)}: {confidence.meaning(key)} ({where})."
     if raw is None:
         return f"**Confidence**: none. {where} is not set, so nothing says how likely this ANRF is to be correct (it gives the {confidence.MEANING})."
-    return f"**Confidence**: {where} is `{clip(raw, 30)}`, not a number between 0 and 1; it should hold the {confidence.MEANING}."
+    return f"**Confidence**: {where} is `{clip(raw, 30)}`, not a number between 0 and 1; it should hold the {confidence.meaning(key)}."
 
 
 def _is_confidence_key(key: str | int) -> bool:

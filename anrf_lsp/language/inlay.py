@@ -33,7 +33,7 @@ def inlay_hints(doc: Document, start: int, end: int, index: IdIndex | None = Non
     for node_id, score in confidence.node_scores(index.tree).items():
         for scope in (SEMANTIC_NODE, EXEC_NODE):
             for defn in index.definitions_of(scope, node_id):
-                placed.append((defn.span.end, score, f"Confidence of `{node_id}`: {confidence.MEANING}."))
+                placed.append((defn.span.end, score, f"Confidence of `{node_id}`: {confidence.NODE_MEANING}."))
     return sorted(
         (InlayHint(offset, f"confidence {confidence.render(score)}", tip) for offset, score, tip in placed if start <= offset < end),
         key=lambda hint: hint.offset,
