@@ -1,0 +1,1 @@
+"""Alembic revisions of the metadata database (Alembic skips this file)."""
