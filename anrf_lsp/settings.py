@@ -22,6 +22,25 @@ DOCS_URL = "https://github.com/anrf-lsp/anrf-lsp/blob/main/docs/checks.md"
 ENV_PREFIX = "ANRF_"
 
 
+class RemoteServer(BaseModel):
+    """An `anrf serve` instance (e.g. on a GPU host) that runs the models instead of this machine."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+    url: str | None = Field(None, description="base URL of an `anrf serve` instance; models run there instead of locally")
+    api_key: str | None = Field(None, description="its API key (sent as X-API-Key)")
+    timeout_s: float = Field(60, gt=0, le=600, description="seconds to wait for one request")
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _http_url(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/") or None
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError("must start with http:// or https://")
+        return value
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
 
@@ -38,6 +57,7 @@ class Settings(BaseModel):
     workspace_symbol_max_files: int = Field(2000, ge=0, description="files scanned for workspace symbols")
     intent_model: str = Field("bundled", description="intent model: 'bundled', a directory, or models:/anrf-intent/VERSION (or @ALIAS)")
     model_device: Literal["auto", "cpu", "cuda"] = Field("auto", description="where models run (auto: a GPU when CTranslate2 sees one)")
+    server: RemoteServer = Field(default_factory=RemoteServer, description="remote mode: `server.url` and `server.apiKey`")
 
     @field_validator("ignore", mode="before")
     @classmethod
@@ -62,7 +82,13 @@ class Settings(BaseModel):
             return self
         if not isinstance(changes, dict):
             raise SettingsError(f"settings must be an object, got {type(changes).__name__}")
-        merged = {**self.model_dump(), **{_snake(k): v for k, v in changes.items()}}
+        merged = self.model_dump()
+        for key, value in changes.items():
+            key = _snake(key)
+            nested = merged.get(key)
+            if isinstance(nested, dict) and isinstance(value, dict):  # `server: {url}` keeps the apiKey it had
+                value = {**nested, **{_snake(k): v for k, v in value.items()}}
+            merged[key] = value
         try:
             return Settings.model_validate(merged)
         except ValidationError as exc:
@@ -94,7 +120,18 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         raw = environ.get(ENV_PREFIX + name.upper())
         if raw is not None:
             out[name] = raw
+    server = {name: environ[f"{ENV_PREFIX}SERVER_{name.upper()}"] for name in RemoteServer.model_fields if f"{ENV_PREFIX}SERVER_{name.upper()}" in environ}
+    if server:  # ANRF_SERVER_URL, ANRF_SERVER_API_KEY, ANRF_SERVER_TIMEOUT_S
+        out["server"] = server
     return out
+
+
+def redacted(settings: Settings) -> dict[str, Any]:
+    """The settings as the client may see them (status, logs): no API key."""
+    shown = settings.model_dump(by_alias=True)
+    if shown["server"].get("apiKey"):
+        shown["server"]["apiKey"] = "***"
+    return shown
 
 
 def section_of(payload: Any) -> dict[str, Any] | None:

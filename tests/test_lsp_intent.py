@@ -39,3 +39,18 @@ async def test_a_missing_model_is_a_clear_error_and_the_server_keeps_answering(c
     assert any(m.type == types.MessageType.Error and "intent analysis failed" in m.message for m in client.messages)
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
     assert status["openDocuments"] == []
+
+
+async def test_an_unreachable_remote_server_is_a_clear_error_and_hides_the_key(client: LanguageClient):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"anrf": {"server": {"url": f"http://127.0.0.1:{port}", "apiKey": "secret-key", "timeoutS": 5}}}))
+    with pytest.raises(JsonRpcException, match="cannot reach the ANRF server"):
+        await _analyze(client, "reverse a string")
+    assert any(m.type == types.MessageType.Error and "check the `server.url` setting" in m.message for m in client.messages)
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
+    assert status["settings"]["server"] == {"url": f"http://127.0.0.1:{port}", "apiKey": "***", "timeoutS": 5.0}

@@ -1,5 +1,6 @@
 """Models the language server uses, loaded lazily off the event loop and kept while the settings
-that name them stay the same (intent analysis now; generation joins it later)."""
+that name them stay the same (intent analysis now; generation joins it later). In remote mode
+(`server.url`) an `anrf serve` instance runs them instead."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import logging
 import threading
 from concurrent.futures import Executor
 from typing import Any
+
+from anrf_lsp.remote import RemoteClient
+from anrf_lsp.settings import RemoteServer
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +33,12 @@ class ModelHost:
             self._intent = ((reference, device), model)
             return model
 
-    async def analyze_intent(self, text: str, reference: str, device: str) -> Any:
-        """The StructuredIntent of `text`; loading (first use) and inference run in a worker thread."""
+    async def analyze_intent(self, text: str, reference: str, device: str, remote: RemoteServer | None = None) -> Any:
+        """The StructuredIntent of `text`; loading (first use) and inference, or the remote call, run in a worker thread."""
         loop = asyncio.get_running_loop()
+        if remote is not None and remote.url:
+            client = RemoteClient(remote.url, remote.api_key, remote.timeout_s)
+            return await loop.run_in_executor(self._executor, client.analyze_intent, text)
         model = await loop.run_in_executor(self._executor, self._load_intent, reference, device)
         return await loop.run_in_executor(self._executor, model.analyze, text)
 

@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from anrf_lsp import __version__
-from anrf_lsp.settings import Settings, SettingsError, from_environment, section_of
+from anrf_lsp.settings import Settings, SettingsError, from_environment, redacted, section_of
 
 from . import convert, logs, textsync
 from .analysis import Analysis, Analyzer
@@ -530,13 +530,14 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
 @server.command(ANALYZE_INTENT_COMMAND)
 async def analyze_intent(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     """The structured intent of a text (argument: the text, or {"text": ...}), by the intent model
-    the settings name (`intentModel`: bundled, a directory or a models:/ URI)."""
+    the settings name (`intentModel`: bundled, a directory or a models:/ URI), or by the
+    `anrf serve` instance at `server.url`."""
     first = args[0] if args else None
     text = first.get("text") if isinstance(first, dict) else first
     if not isinstance(text, str):
         raise ValueError("anrf.analyzeIntent needs the text to analyze")
     try:
-        intent = await ls.models.analyze_intent(text, ls.settings.intent_model, ls.settings.model_device)
+        intent = await ls.models.analyze_intent(text, ls.settings.intent_model, ls.settings.model_device, ls.settings.server)
     except Exception as exc:
         message = f"anrf: intent analysis failed: {exc}"
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
@@ -555,7 +556,7 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
         "idleCollections": ls.idle_gc.collections,
         "models": ls.models.status(),
-        "settings": ls.settings.model_dump(by_alias=True),
+        "settings": redacted(ls.settings),
     }
 
 

@@ -1,0 +1,67 @@
+"""Client of an `anrf serve` instance: the language server's remote mode (settings `server.url`
+and `server.apiKey`), for a machine without a GPU that uses one elsewhere.
+
+Standard library only (urllib), so the core install needs nothing more; calls block, so callers
+run them in a worker thread. Every failure becomes a `RemoteError` whose message says what to fix:
+the server is unreachable, slow, refuses the key, or answered something unexpected."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from typing import Any
+
+from training.intent_schema import StructuredIntent
+
+
+class RemoteError(RuntimeError):
+    pass
+
+
+class RemoteClient:
+    def __init__(self, url: str, api_key: str | None = None, timeout_s: float = 60.0):
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.timeout_s = timeout_s
+
+    def analyze_intent(self, text: str, module: str | None = None, function: str | None = None) -> StructuredIntent:
+        answer = self.request("POST", "/intent/analyze", {"inputText": text, "context": {"module": module, "function": function}})
+        try:
+            return StructuredIntent.model_validate(answer["structuredIntent"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RemoteError(f"the ANRF server at {self.url} sent an unexpected intent: {exc}") from None
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """One JSON request; the decoded JSON answer or RemoteError."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Accept": "application/json"} | ({"Content-Type": "application/json"} if data is not None else {})
+        if self.api_key:
+            headers["X-API-Key"] = self.api_key
+        req = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout_s) as response:  # noqa: S310 - the user's configured URL
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            raise RemoteError(f"the ANRF server at {self.url} answered {exc.code} to {method} {path}: {_error_text(exc)}") from None
+        except (TimeoutError, socket.timeout):
+            raise RemoteError(f"the ANRF server at {self.url} did not answer {method} {path} within {self.timeout_s:g} s") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise RemoteError(f"cannot reach the ANRF server at {self.url} ({reason}); check the `server.url` setting") from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise RemoteError(f"the ANRF server at {self.url} sent something other than JSON for {method} {path}") from None
+
+
+def _error_text(exc: urllib.error.HTTPError) -> str:
+    """The `{"error": ...}` message of an error answer, with a hint for a missing or wrong key."""
+    try:
+        message = str(json.loads(exc.read()).get("error"))
+    except (ValueError, AttributeError, OSError):
+        message = exc.reason if isinstance(exc.reason, str) else "error"
+    if exc.code == 401:
+        message += " (set `server.apiKey` to a key the server accepts)"
+    return message
