@@ -233,10 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--root", help="dataset root (default: the platformdirs data dir)")
     d.add_argument("--format", choices=("text", "json"), default="text")
     d.set_defaults(func=cmd_data_validate)
+    from .cli_services import add_data_export_feedback
+
+    add_data_export_feedback(data)
 
     p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
     add_lsp_arguments(p)
     p.set_defaults(func=cmd_lsp)
+
+    from .services.serve import add_serve_command
+
+    add_serve_command(sub)
 
     from .cli_models import add_model_commands
 
