@@ -8,8 +8,8 @@ the server is unreachable, slow, refuses the key, or answered something unexpect
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -33,6 +33,24 @@ class RemoteClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise RemoteError(f"the ANRF server at {self.url} sent an unexpected intent: {exc}") from None
 
+    def generate(self, intent: StructuredIntent, analysis_id: str | None = None) -> dict[str, Any]:
+        """POST /generate, then the generated document (GET /anrf/{anrfId}?format=json):
+        {anrfId, confidenceScore, generationId, document}."""
+        answer = self.request("POST", "/generate", {"structuredIntent": intent.model_dump(mode="json"),
+                                                    "constraints": [c.model_dump(mode="json") for c in intent.constraints],
+                                                    "analysisId": analysis_id})
+        if not isinstance(answer, dict) or not isinstance(answer.get("anrfId"), str):
+            raise RemoteError(f"the ANRF server at {self.url} sent an unexpected generation answer")
+        document = self.request("GET", f"/anrf/{urllib.parse.quote(answer['anrfId'], safe='')}?format=json")
+        if not isinstance(document, dict):
+            raise RemoteError(f"the ANRF server at {self.url} sent something other than an ANRF document for {answer['anrfId']}")
+        return {"anrfId": answer["anrfId"], "confidenceScore": answer.get("confidenceScore"),
+                "generationId": answer.get("generationId"), "document": document}
+
+    def feedback(self, generation_id: str, accepted: bool, corrected_anrf: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST /feedback: the user's verdict on a generation of this server (and their correction)."""
+        return self.request("POST", "/feedback", {"generationId": generation_id, "accepted": accepted, "correctedAnrf": corrected_anrf})
+
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """One JSON request; the decoded JSON answer or RemoteError."""
         data = None if body is None else json.dumps(body).encode("utf-8")
@@ -41,11 +59,11 @@ class RemoteClient:
             headers["X-API-Key"] = self.api_key
         req = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout_s) as response:  # noqa: S310 - the user's configured URL
+            with urllib.request.urlopen(req, timeout=self.timeout_s) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             raise RemoteError(f"the ANRF server at {self.url} answered {exc.code} to {method} {path}: {_error_text(exc)}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise RemoteError(f"the ANRF server at {self.url} did not answer {method} {path} within {self.timeout_s:g} s") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

@@ -56,6 +56,9 @@ class Settings(BaseModel):
     docs_url: str = Field(DOCS_URL, description="base of the codeDescription links")
     workspace_symbol_max_files: int = Field(2000, ge=0, description="files scanned for workspace symbols")
     intent_model: str = Field("bundled", description="intent model: 'bundled', a directory, or models:/anrf-intent/VERSION (or @ALIAS)")
+    generator_model: str = Field("bundled", description="generator model: 'bundled', a directory, or models:/anrf-generator/VERSION (or @ALIAS)")
+    generation_timeout_s: float = Field(30, gt=0, le=600, description="seconds one generation may decode before it is stopped")
+    hypotheses: int = Field(4, ge=1, le=16, description="most hypotheses a generation tries (greedy first, then sampled)")
     model_device: Literal["auto", "cpu", "cuda"] = Field("auto", description="where models run (auto: a GPU when CTranslate2 sees one)")
     server: RemoteServer = Field(default_factory=RemoteServer, description="remote mode: `server.url` and `server.apiKey`")
 

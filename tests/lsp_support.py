@@ -50,7 +50,8 @@ async def stop_client(client: LanguageClient, grace: float = 5.0) -> None:
     await client.stop()
 
 
-def make_client() -> LanguageClient:
+def make_client(extra_features: dict[str, Any] | None = None) -> LanguageClient:
+    """The recording client; `extra_features` add or replace client-side handlers (method -> function(client, params))."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
     client.published_event = asyncio.Event()  # type: ignore[attr-defined]
@@ -60,7 +61,7 @@ def make_client() -> LanguageClient:
         client.published.append(params)  # type: ignore[attr-defined]
         client.published_event.set()  # type: ignore[attr-defined]
 
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: on_publish})
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: on_publish, **(extra_features or {})})
     return client
 
 

@@ -8,6 +8,7 @@ Cards stay small on huge documents: each group of references lists at most
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ..execution.ops import OPS
 from ..format.document import Document
@@ -16,6 +17,9 @@ from . import confidence
 from .describe import clip, property_of, string_of, summary
 from .fields import EXEC_EDGE, EXEC_NODE, SCOPE_LAYERS, SCOPE_LISTS, SCOPE_NAMES, SEMANTIC_EDGE, SEMANTIC_NODE, TYPE
 from .index import Definition, IdIndex, Reference
+
+if TYPE_CHECKING:
+    from .intent_links import Link
 
 MAX_LISTED = 5
 MAX_CONSTRAINTS = 8
@@ -190,3 +194,71 @@ def _is_confidence_key(key: str | int) -> bool:
 def _dicts(value: object) -> list[dict]:
     """The objects of a JSON array (a partial tree may hold anything)."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+# -- intent comments in other documents (the editor workflow) ---------------------------
+
+
+def intent_comment_card(text: str, structured: dict | None, link: Link | None = None) -> str:
+    """Hover on an intent comment: the structured intent, and once generated the file, its confidence
+    with what it means, and the verification results."""
+    lines = ["**ANRF intent**", "", f"> {clip(text, 400)}", ""]
+    if structured:
+        lines += structured_intent_lines(structured)
+    else:
+        lines.append("_Not analyzed yet: use **ANRF: Analyze intent** or **ANRF: Generate from intent**._")
+    if link is None:
+        return "\n".join(lines)
+    name = link.file_uri.rsplit("/", 1)[-1]
+    lines += ["", f"**Generated**: [{name}]({link.file_uri})" + (f" · `{link.anrf_id}`" if link.anrf_id else "")]
+    score = link.confidence
+    if score is None:
+        lines.append(f"- confidence: none (the generator is not calibrated; it would give the {confidence.MEANING})")
+    else:
+        lines.append(f"- confidence **{confidence.render(score)}**: {confidence.MEANING}")
+    errors, warnings, infos = link.errors, link.warnings, link.infos
+    verdict = "passes every check" if errors == 0 else "has errors"
+    lines.append(f"- verification: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {_plural(infos, 'info')})")
+    lines += [f"  - {clip(p, 160)}" for p in link.problems]
+    extra = []
+    if link.attempts:
+        extra.append(_plural(link.attempts, "attempt"))
+    if link.seconds is not None:
+        extra.append(f"{link.seconds:.2f} s")
+    if link.model:
+        extra.append(f"model `{clip(link.model, 60)}`")
+    if extra:
+        lines.append("- generation: " + ", ".join(extra))
+    return "\n".join(lines)
+
+
+def structured_intent_lines(intent: dict) -> list[str]:
+    """The structured intent as Markdown list items: type, target, parameters, operation, constraints."""
+    target = intent.get("target") if isinstance(intent.get("target"), dict) else None
+    params = [p for p in intent.get("parameters") or [] if isinstance(p, dict)]
+    signature = ", ".join(f"{p.get('name')}: {p.get('type', 'any')}" for p in params)
+    lines = [f"- type: `{intent.get('intent_type', '?')}`"]
+    if target:
+        lines.append(f"- target: {target.get('kind', '?')} `{target.get('name', '?')}`")
+    lines.append(f"- parameters: `({signature})` → `{intent.get('return_type', 'any')}`" if params else f"- parameters: none · returns `{intent.get('return_type', 'any')}`")
+    lines.append(f"- operation: `{intent.get('operation', 'unknown')}`")
+    constraints = [c for c in intent.get("constraints") or [] if isinstance(c, dict)]
+    if constraints:
+        lines.append("- constraints: " + "; ".join(
+            f"{c.get('type', '?')}: {c.get('description', '')}" + (f" (`{c['formal_spec']}`)" if c.get("formal_spec") else "") for c in constraints[:MAX_CONSTRAINTS]))
+    else:
+        lines.append("- constraints: none")
+    if isinstance(intent.get("confidence"), (int, float)):
+        lines.append(f"- intent confidence: {intent['confidence']:.2f} (probability of the intent type, from the intent model)")
+    return lines
+
+
+def structured_intent_summary(intent: dict) -> str:
+    """One line for a message: `create_function biggest(numbers: list[number]) -> number · max · 1 constraint`."""
+    target = intent.get("target") if isinstance(intent.get("target"), dict) else None
+    if intent.get("intent_type") == "out_of_scope" or target is None:
+        return "out of scope: not a request ANRF can generate"
+    params = ", ".join(f"{p.get('name')}: {p.get('type', 'any')}" for p in intent.get("parameters") or [] if isinstance(p, dict))
+    n = len(intent.get("constraints") or [])
+    return (f"{intent.get('intent_type')} {target.get('name')}({params}) -> {intent.get('return_type', 'any')} · operation "
+            f"{intent.get('operation', 'unknown')} · {_plural(n, 'constraint')}")

@@ -3,6 +3,8 @@
 `confidence 0.87` after the `anrf_id` value when `metadata.confidence_score`
 holds a score, and after a semantic or execution node's `node_id` value when
 `metadata["confidence.<node_id>"]` does (the conventions of `confidence`).
+In other documents, an intent comment that was generated gets the result (file,
+confidence, error count) at the end of its first line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from ..format.document import Document
 from . import confidence
 from .fields import EXEC_NODE, SEMANTIC_NODE
 from .index import IdIndex, build_index
+from .intent_comments import Intent, line_end
+from .intent_links import Link, summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +42,14 @@ def inlay_hints(doc: Document, start: int, end: int, index: IdIndex | None = Non
         (InlayHint(offset, f"confidence {confidence.render(score)}", tip) for offset, score, tip in placed if start <= offset < end),
         key=lambda hint: hint.offset,
     )
+
+
+def intent_comment_hints(text: str, linked: list[tuple[Intent, Link]], start: int, end: int) -> list[InlayHint]:
+    """At the end of each generated intent comment's first line: `→ anrf/name.anrf.json · confidence 0.87 · 0 errors`."""
+    hints = []
+    for intent, link in linked:
+        offset = line_end(text, intent.start)
+        if start <= offset <= end:
+            score = "no confidence (uncalibrated generator)" if link.confidence is None else f"confidence {confidence.render(link.confidence)}: {confidence.MEANING}"
+            hints.append(InlayHint(offset, summary(link), f"Generated {link.file_uri}; {score}; {link.errors} error(s), {link.warnings} warning(s)."))
+    return hints

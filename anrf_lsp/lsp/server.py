@@ -20,10 +20,11 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from anrf_lsp import __version__
 from anrf_lsp.settings import Settings, SettingsError, from_environment, redacted, section_of
 
-from . import convert, logs, textsync
+from . import convert, logs, textsync, workflow
 from .analysis import Analysis, Analyzer
 from .idle_gc import IdleCollector
 from .models import ModelHost
+from .workflow import COMMAND_PARAMS, Workflow
 from .workspace_symbols import WorkspaceFiles
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 VERIFY_COMMAND = "anrf.verify"
 STATUS_COMMAND = "anrf.status"
 ANALYZE_INTENT_COMMAND = "anrf.analyzeIntent"
+GENERATE_COMMAND, ACCEPT_COMMAND, REJECT_COMMAND = workflow.GENERATE_COMMAND, workflow.ACCEPT_COMMAND, workflow.REJECT_COMMAND
 ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
 
@@ -68,6 +70,29 @@ class AnrfProtocol(LanguageServerProtocol):
             return (yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params))
         return (yield from super().lsp_text_document__did_close(params))
 
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
+        """Command handlers get only the arguments; the work-done token travels in the params."""
+        COMMAND_PARAMS.set(params)
+        return (yield from super().lsp_workspace__execute_command(params))
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Any:
+        """Stop running generations; cancel pending requests from a copy (pygls cancels them while iterating the
+        dict their done-callbacks remove them from: a RuntimeError when a request is in flight at shutdown)."""
+        self._server.workflow.stop_all()
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        return (yield from super().lsp_shutdown(*args))
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        """pygls cancels the request's future (the client gets its error at once); the generation
+        running under it is stopped here (its decoder polls the flag)."""
+        super()._handle_cancel_notification(msg_id)
+        self._server.workflow.cancel_request(msg_id)
+
 
 class AnrfLanguageServer(LanguageServer):
     def __init__(self, base_settings: dict[str, Any] | None = None):
@@ -90,6 +115,7 @@ class AnrfLanguageServer(LanguageServer):
         self.workspace_files = WorkspaceFiles()
         self.idle_gc = IdleCollector()
         self.models = ModelHost(ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-model"))
+        self.workflow = Workflow(self)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ------------------------------------------------------------
@@ -140,6 +166,7 @@ class AnrfLanguageServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=analysis.uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
             )
+        self.workflow.anrf_analyzed(analysis.uri, analysis.doc, analysis.findings)
         self.idle_gc.activity()
 
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
@@ -235,6 +262,8 @@ def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) ->
     doc = params.text_document
     if is_anrf_document(doc.uri, doc.language_id):
         ls.analyzer.changed(doc.uri, doc.version, doc.text)
+    else:  # any other language: tracked by pygls for intent comments only (no diagnostics)
+        ls.workflow.opened(doc.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -260,6 +289,8 @@ def did_close(ls: AnrfLanguageServer, params: types.DidCloseTextDocumentParams) 
         ls.analyzer.closed(uri)
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    else:
+        ls.workflow.closed(uri)
 
 
 @server.feature(
@@ -305,6 +336,8 @@ def _location(analysis: Analysis, span: Any) -> types.Location:
 async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hover | None:
     from anrf_lsp.language.hover import hover as hover_card
 
+    if params.text_document.uri not in ls.analyzer:
+        return ls.workflow.hover(params.text_document.uri, params.position)
     found = await _feature_at(ls, params, hover_card)
     if found is None:
         return None
@@ -438,6 +471,8 @@ async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> 
 
     if not ls.settings.inlay_hints:
         return None
+    if params.text_document.uri not in ls.analyzer:
+        return ls.workflow.inlay_hints(params.text_document.uri, params.range) or None
     analysis = await ls.analyzer.current(params.text_document.uri)
     if analysis is None:
         return None
@@ -457,11 +492,18 @@ async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> 
     ]
 
 
-@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, workflow.GENERATE_KIND, workflow.FEEDBACK_KIND]),
+)
 async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    """Quick fixes and Regenerate/Accept/Reject in ANRF files; Generate/Analyze on intent comments and selections elsewhere."""
     from anrf_lsp.language.quickfix import quick_fixes
 
     uri = params.text_document.uri
+    only = params.context.only
+    if uri not in ls.analyzer:
+        return ls.workflow.code_actions(uri, params.range, only) or None
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
         return None
@@ -486,6 +528,8 @@ async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -
                     edit=_workspace_edit(ls, uri, analysis.version, edits),
                 )
             )
+    tree = await ls.off_loop(getattr, analysis.doc, "tree")  # parsed once per version, off the loop (large documents)
+    actions += ls.workflow.anrf_code_actions(uri, tree, only)
     return actions or None
 
 
@@ -529,20 +573,34 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
 
 @server.command(ANALYZE_INTENT_COMMAND)
 async def analyze_intent(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
-    """The structured intent of a text (argument: the text, or {"text": ...}), by the intent model
-    the settings name (`intentModel`: bundled, a directory or a models:/ URI), or by the
-    `anrf serve` instance at `server.url`."""
-    first = args[0] if args else None
-    text = first.get("text") if isinstance(first, dict) else first
-    if not isinstance(text, str):
-        raise ValueError("anrf.analyzeIntent needs the text to analyze")
-    try:
-        intent = await ls.models.analyze_intent(text, ls.settings.intent_model, ls.settings.model_device, ls.settings.server)
-    except Exception as exc:
-        message = f"anrf: intent analysis failed: {exc}"
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
-        raise RuntimeError(message) from exc
-    return intent.model_dump(mode="json")
+    """The structured intent of a text (argument: the text, or {"text", "uri"?, "line"?} from the code action), by the
+    intent model the settings name (`intentModel`: bundled, a directory or a models:/ URI), or by the `anrf serve`
+    instance at `server.url`."""
+    return await ls.workflow.analyze(args)
+
+
+@server.command(GENERATE_COMMAND)
+async def generate(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """Intent -> generated, verified ANRF in a new `<workspace>/anrf/<name>.anrf.json` (argument: the text, or
+    {"text", "uri", "line"} from the code action, {"uri", "text", "regenerate": true} from an ANRF file)."""
+    return await ls.workflow.generate(args)
+
+
+@server.command(ACCEPT_COMMAND)
+async def accept(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """Record that a generated file (argument: its URI, or {"uri"}) is right (as edited, when it was)."""
+    return await ls.workflow.feedback(args, accepted=True)
+
+
+@server.command(REJECT_COMMAND)
+async def reject(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
+    """Record that a generated file is wrong (with the user's correction, when they edited it)."""
+    return await ls.workflow.feedback(args, accepted=False)
+
+
+@server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+def cancel_progress(ls: AnrfLanguageServer, params: types.WorkDoneProgressCancelParams) -> None:
+    ls.workflow.cancel_progress(params.token)
 
 
 @server.command(STATUS_COMMAND)
@@ -556,6 +614,7 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
         "idleCollections": ls.idle_gc.collections,
         "models": ls.models.status(),
+        "generations": ls.workflow.running(),
         "settings": redacted(ls.settings),
     }
 

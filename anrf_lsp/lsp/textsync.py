@@ -38,3 +38,12 @@ def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encodi
         end = max(start, offset_at(text, change.range.end, encoding))
         return text[:start] + change.text + text[end:]
     return change.text
+
+
+def position_at(text: str, offset: int, encoding: str) -> types.Position:
+    """The LSP position of a code-point offset (clamped to the text), in `encoding`'s code units."""
+    from .positions import _units
+
+    offset = max(0, min(offset, len(text)))
+    start = text.rfind("\n", 0, offset) + 1
+    return types.Position(line=text.count("\n", 0, offset), character=_units(text[start:offset], encoding))
