@@ -7,17 +7,14 @@ unreachable remote server."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
 import os
 import socket
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from pathlib import Path
-from typing import ClassVar, Union
+from typing import Union
 
 import pytest
 import pytest_lsp
@@ -369,72 +366,43 @@ async def test_an_unreachable_remote_server_is_an_error_message_not_a_crash(tmp_
         await stop_client(lsp)
 
 
-class _FakeService(http.server.BaseHTTPRequestHandler):
-    """The routes of `anrf serve` the workflow uses, answering canned JSON; records what it was sent."""
+async def test_remote_mode_through_a_real_service(tmp_path: Path):
+    """`server.url` + `server.apiKey`: intent analysis, generation and feedback run in an `anrf serve`
+    process on loopback (its registry and database record them); a wrong key is a clear error."""
+    from anrf_lsp.services.db import Database
+    from tests.service_process import TEST_KEY, serve
 
-    seen: ClassVar[list[tuple[str, str, dict | None]]] = []
+    model = generator_model()
+    with serve(tmp_path / "service", "--generator-model", "" if model == "bundled" else model, "--device", "cpu") as service:
+        config = _config()
+        lsp = workflow_client()
+        await lsp.start_io(*config.server_command, env=config.server_env)
+        try:
+            remote = {"url": service.url, "apiKey": "wrong-key"}
+            await lsp.initialize_session(initialize_params("visual_studio_code", root=tmp_path, options=_options(server=remote)))
+            uri = _open(lsp, tmp_path / "app.py", PYTHON, "python")
+            generate = (await _actions(lsp, uri, (2, 0)))["ANRF: Generate from intent"]
+            with pytest.raises(JsonRpcException, match="answered 401"):
+                await _run(lsp, generate)
+            assert any("server.apiKey" in m.message for m in lsp.messages if m.type == types.MessageType.Error)
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.seen.append(("POST", self.path, body))
-        if self.path == "/intent/analyze":
-            intent = {"intent_type": "create_function", "target": {"kind": "function", "name": "total"},
-                      "parameters": [{"name": "numbers", "type": "list[number]"}], "return_type": "number", "operation": "sum",
-                      "description": body["inputText"], "confidence": 0.99}
-            self._send(200, {"structuredIntent": intent, "constraints": [], "analysisId": str(uuid.uuid4())})
-        elif self.path == "/generate":
-            self._send(200, {"anrfId": "remote-sum", "confidenceScore": 0.91, "generationId": "5b7c1d0e-0000-4000-8000-000000000001"})
-        elif self.path == "/feedback":
-            self._send(201, {"feedbackId": str(uuid.uuid4())})
-        else:
-            self._send(404, {"error": "no such route"})
-
-    def do_GET(self) -> None:
-        self.seen.append(("GET", self.path, None))
-        if self.path == "/anrf/remote-sum?format=json":
-            doc = json.loads((EXAMPLES / "valid" / "sum.anrf.json").read_text())
-            doc["anrf_id"], doc["metadata"]["confidence_score"] = "remote-sum", "0.91"
-            self._send(200, doc)
-        else:
-            self._send(404, {"error": "no such ANRF"})
-
-    def _send(self, status: int, payload: dict) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-async def test_remote_mode_generates_and_sends_feedback_through_the_service(tmp_path: Path):
-    service = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeService)
-    threading.Thread(target=service.serve_forever, daemon=True).start()
-    _FakeService.seen = []
-    config = _config()
-    lsp = workflow_client()
-    await lsp.start_io(*config.server_command, env=config.server_env)
-    try:
-        url = f"http://127.0.0.1:{service.server_address[1]}"
-        await lsp.initialize_session(initialize_params("visual_studio_code", root=tmp_path, options=_options(server={"url": url})))
-        uri = _open(lsp, tmp_path / "app.py", PYTHON, "python")
-        result = await _run(lsp, (await _actions(lsp, uri, (2, 0)))["ANRF: Generate from intent"])
-        assert Path(result["path"]) == tmp_path / "anrf" / "total.anrf.json"
-        assert result["anrfId"] == "remote-sum" and result["confidenceScore"] == 0.91 and result["verification"]["errors"] == 0
-        generated = json.loads(Path(result["path"]).read_text())
-        assert generated["intent"]["properties"]["source_uri"] == uri
-        assert generated["metadata"]["generation_id"] == result["generationId"] == "5b7c1d0e-0000-4000-8000-000000000001"
-        accepted = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.accept", arguments=[result["uri"]]))
-        assert accepted["recorded"] == "remote"
-        routes = [(method, path) for method, path, _ in _FakeService.seen]
-        assert routes == [("POST", "/intent/analyze"), ("POST", "/generate"), ("GET", "/anrf/remote-sum?format=json"), ("POST", "/feedback")]
-        generate_body, feedback_body = _FakeService.seen[1][2], _FakeService.seen[3][2]
-        assert set(generate_body) == {"structuredIntent", "constraints", "analysisId"}
-        assert feedback_body == {"generationId": result["generationId"], "accepted": True, "correctedAnrf": None}
-        await lsp.shutdown_session()
-    finally:
-        await stop_client(lsp)
-        service.shutdown()
+            lsp.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"anrf": {**_options()["anrf"], "server": {"url": service.url, "apiKey": TEST_KEY}}}))
+            result = await _run(lsp, generate)
+            assert Path(result["path"]) == tmp_path / "anrf" / "total.anrf.json" and result["verification"]["errors"] == 0
+            generated = json.loads(Path(result["path"]).read_text())
+            assert generated["intent"]["properties"]["source_uri"] == uri
+            with service.client() as http_client:  # the service stored what the editor got
+                stored = http_client.get(f"/anrf/{result['anrfId']}", params={"format": "json"}).json()
+            assert stored["execution"] == generated["execution"]
+            accepted = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.accept", arguments=[result["uri"]]))
+            assert accepted["recorded"] == "remote"
+            db = Database(service.db_url)
+            try:
+                counts = db.counts()
+                assert counts["intents"] >= 1 and counts["generations"] == 1 and counts["feedback"] == 1
+                assert db.get_generation(result["generationId"])["anrfId"] == result["anrfId"]
+            finally:
+                db.close()
+            await lsp.shutdown_session()
+        finally:
+            await stop_client(lsp)
