@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from stats import percentile
 
-from models.intent import IntentModel  # noqa: E402
+from models.intent import IntentModel
 
 TEXTS = [
     "Write a function called biggest that takes values and returns the largest number in a list, in O(n) time",
@@ -34,9 +35,6 @@ TEXTS = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn, texts: list[str], runs: int) -> list[float]:

@@ -25,19 +25,15 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+from stats import percentile
 
 from benchmarks.generate import make_text
 
 QUIET_S = 0.4  # longer than the debounce: each single edit starts a fresh burst
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 class Client:

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import httpx
+from stats import percentile
 
 from tests.service_process import ROOT, serve
 
@@ -34,9 +34,6 @@ TEXTS = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def load(url: str, headers: dict[str, str], clients: int, seconds: float, call) -> dict[str, float]:

@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lsprotocol import types
-from tests.lsp_support import initialize_params, stop_client
-from tests import test_lsp_workflow as wf
+from stats import percentile
 
-def pct(xs, p):
-    xs = sorted(xs); k = max(0, min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))); return xs[k]
+from tests import test_lsp_workflow as wf
+from tests.lsp_support import initialize_params, stop_client
+
 
 async def once(lsp, uri):
     t0 = time.perf_counter()
@@ -50,7 +49,7 @@ async def main():
         cold.append(times[0])
     warm = (await session(Path(tempfile.mkdtemp()), int(sys.argv[2]) if len(sys.argv) > 2 else 21))[1:]
     for name, xs in (("cold", cold), ("warm", warm)):
-        print(f"{name}: n={len(xs)} median {statistics.median(xs)*1000:.0f} ms, p95 {pct(xs, 95)*1000:.0f} ms, max {max(xs)*1000:.0f} ms")
+        print(f"{name}: n={len(xs)} median {statistics.median(xs)*1000:.0f} ms, p95 {percentile(xs, 95)*1000:.0f} ms, max {max(xs)*1000:.0f} ms")
     print("model:", wf.generator_model())
 
 if __name__ == "__main__":
