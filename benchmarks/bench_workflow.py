@@ -43,11 +43,17 @@ async def session(root, runs):
         await stop_client(lsp)
 
 async def main():
-    cold, warm = [], []
-    for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 5):
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("cold_runs", type=int, nargs="?", default=5, help="fresh servers, one generation each")
+    parser.add_argument("warm_runs", type=int, nargs="?", default=21, help="generations in one server (the first is dropped)")
+    args = parser.parse_args()
+    cold = []
+    for _ in range(args.cold_runs):
         times = await session(Path(tempfile.mkdtemp()), 1)
         cold.append(times[0])
-    warm = (await session(Path(tempfile.mkdtemp()), int(sys.argv[2]) if len(sys.argv) > 2 else 21))[1:]
+    warm = (await session(Path(tempfile.mkdtemp()), args.warm_runs))[1:]
     for name, xs in (("cold", cold), ("warm", warm)):
         print(f"{name}: n={len(xs)} median {statistics.median(xs)*1000:.0f} ms, p95 {percentile(xs, 95)*1000:.0f} ms, max {max(xs)*1000:.0f} ms")
     print("model:", wf.generator_model())
