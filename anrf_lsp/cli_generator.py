@@ -144,7 +144,7 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
 - Calibration: {calibration.examples} calibration-split generations ({calibration.correct} correct); conformal threshold at
   alpha {calibration.alpha} on the negative mean token log-probability: {calibration.threshold:.4f}.
 
-## Test split ({metrics['examples']} records, N-best {args.hypotheses})
+## Test split ({metrics['examples']:.0f} records, N-best {args.hypotheses})
 
 | metric | value | target |
 |---|---|---|

@@ -55,6 +55,7 @@ class Attempt:
     error: str | None = None  # why it was rejected: syntax of the compact text, or checker errors
     error_count: int = 0
     warning_count: int = 0
+    repairs: int = 0  # misspelled names fixed before it assembled (`repair_name`)
 
     @property
     def mean_log_prob(self) -> float:
@@ -119,6 +120,46 @@ def bind_names(text: str, intent: StructuredIntent) -> str:
     return _WORD_OR_STRING.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
+_UNKNOWN = re.compile(r"unknown (name|variable|type) '([A-Za-z_]\w*)'")
+MAX_NAME_REPAIRS = 3
+
+
+def repair_name(text: str, error: Any) -> str | None:
+    """A small model misspells names it should copy: a parameter (`text` for `phrase`) or its own
+    class (`NewHolder` for `RawAnswerBook`). When a name does not resolve and exactly one thing it
+    can stand for exists (the one parameter of the enclosing function that its body never uses;
+    the program's one class), use that; else None (the hypothesis stays rejected)."""
+    found = _UNKNOWN.search(getattr(error, "message", str(error)))
+    if found is None:
+        return None
+    kind, wrong = found.groups()
+    lines = text.split("\n")
+    if kind == "type":
+        classes = [h for line in lines for h in _HEADER["class"].findall(line)]
+        return _rename(lines, range(len(lines)), wrong, classes[0]) if len(set(classes)) == 1 and wrong not in classes else None
+    line_index = getattr(error, "line", 0) - 1
+    start = next((i for i in range(min(line_index, len(lines) - 1), -1, -1) if lines[i].lstrip().startswith("function ")), None)
+    if start is None:
+        return None
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
+    signature = _SIGNATURE.match(lines[start].lstrip())
+    if signature is None:
+        return None
+    params = [p.split(":")[0].strip() for p in signature.group(2).split(",") if p.strip() and p.strip() != "self"]
+    body_words = {w for line in lines[start + 1 : end] for w in _WORD_OR_STRING.findall(line) if not w.startswith('"')}
+    unused = [p for p in params if p not in body_words]
+    return _rename(lines, range(start + 1, end), wrong, unused[0]) if len(unused) == 1 else None
+
+
+def _rename(lines: list[str], where: range, old: str, new: str) -> str:
+    """`old` -> `new` as a whole word outside string literals, on the lines in `where`."""
+    out = list(lines)
+    for i in where:
+        out[i] = _WORD_OR_STRING.sub(lambda m: new if m.group(0) == old else m.group(0), out[i])
+    return "\n".join(out)
+
+
 def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None) -> Attempt:
     """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
     from training.compact import CompactError, assemble
@@ -126,11 +167,17 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
 
     text = bind_names(text, intent)  # renames within lines: token_lines still hold
     attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [])
-    try:
-        attempt.anrf = assemble(text, build_request(intent, anrf_id), attempt.node_lines)
-    except CompactError as exc:
-        attempt.error = f"not a valid program: {exc}"
-        return attempt
+    request = build_request(intent, anrf_id)
+    for repairs in range(MAX_NAME_REPAIRS + 1):
+        try:
+            attempt.anrf = assemble(attempt.text, request, attempt.node_lines)
+            break
+        except CompactError as exc:
+            repaired = repair_name(attempt.text, exc) if repairs < MAX_NAME_REPAIRS else None
+            if repaired is None:
+                attempt.error = f"not a valid program: {exc}"
+                return attempt
+            attempt.text, attempt.repairs = repaired, attempt.repairs + 1
     attempt.error_count, attempt.warning_count, errors = check(attempt.anrf)
     if errors:
         attempt.error = "; ".join(errors[:3])

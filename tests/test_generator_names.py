@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from models.generator import assemble_attempt, bind_names
+from models.generator import assemble_attempt, bind_names, repair_name
 from training.catalog import CATALOG
 from training.compact import to_compact
 from training.dataset import build_request
@@ -41,3 +41,25 @@ def test_a_misnamed_catalog_program_assembles_to_the_requested_one():
     attempt = assemble_attempt(misnamed, [-0.1], intent, "anrf-x")
     assert attempt.valid
     assert json.dumps(attempt.anrf["execution"], sort_keys=True) == json.dumps(wanted["execution"], sort_keys=True)
+
+
+def test_a_misspelled_parameter_is_repaired_when_one_parameter_is_unused():
+    """`text` for `phrase`: the one parameter the body never uses is what the name stands for."""
+    misspelled = "function word_count(phrase: str) -> int:\n    words: list[str] = split(text, \" \")\n    return len(words)\n"
+    attempt = assemble_attempt(misspelled, [-0.1], _intent("function", "word_count", [("phrase", "str")]), "anrf-x")
+    assert attempt.valid and attempt.repairs == 1
+    assert "split(phrase, \" \")" in attempt.text
+
+
+def test_a_misspelled_class_name_is_repaired():
+    text = 'class Box:\n    items: list[int]\n    function new() -> NewHolder:\n        return object_new("items", [])\n'
+    attempt = assemble_attempt(text, [-0.1], _intent("class", "Box"), "anrf-x")
+    assert attempt.valid and attempt.repairs == 1 and "-> Box:" in attempt.text
+
+
+def test_no_repair_when_the_name_is_ambiguous():
+    """Two unused parameters: nothing says which one `text` meant, so the hypothesis stays rejected."""
+    text = "function f(a: str, b: str) -> str:\n    return text\n"
+    attempt = assemble_attempt(text, [-0.1], _intent("function", "f", [("a", "str"), ("b", "str")]), "anrf-x")
+    assert not attempt.valid and attempt.repairs == 0 and "unknown name 'text'" in attempt.error
+    assert repair_name(text, ValueError("line 2, column 12: unexpected ':'")) is None

@@ -30,10 +30,15 @@ def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> boo
     return not execution_problems(doc.model, calls, [c["expected"] for c in cases], max_steps=100_000)
 
 
-def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0) -> list[dict[str, Any]]:
-    """One row per record: what came out, whether it is valid and correct, its score and latency."""
+def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0, seed: int = 0) -> list[dict[str, Any]]:
+    """One row per record: what came out, whether it is valid and correct, its score and latency.
+    Sampling is seeded, so the same model scores the same on the same split every time."""
+    import ctranslate2
+
     from models.generator import GenerationError
     from training.generator_train import target_text
+
+    ctranslate2.set_random_seed(seed)
 
     rows = []
     for record in records:

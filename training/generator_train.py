@@ -224,6 +224,11 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     trainer = Trainer(model=model, args=args, train_dataset=train_set, eval_dataset=valid_set,
                       data_collator=collate_for(tokenizer.token_to_id(specials.pad)), callbacks=[EarlyStoppingCallback(config.patience), history_callback(history, on_log)])
     trainer.train(resume_from_checkpoint=config.resume or None)
+    earlier = [e for e in trainer.state.log_history if "eval_loss" in e][: -len(history) or None]
+    if earlier and on_log:  # evaluations of the run a resume continued: log them too
+        for entry in earlier:
+            on_log(entry)
+    history = [{"epoch": e.get("epoch"), "step": e.get("step"), **e} for e in earlier] + history
     summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set), "train_records_without_compact_form": len(train_records) - len(train_pairs),
                "train_pairs_too_long": len(train_pairs) - len(train_set), "parameters": sum(p.numel() for p in model.parameters()),
                "main_process": trainer.is_world_process_zero()}
