@@ -23,7 +23,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from checkers import check_text
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
 from tests.lsp_support import CLIENTS, apply_edits, diagnostics, initialize_params, make_client, position_of, server_config, stop_client
 
 DATA_DIR = tempfile.mkdtemp(prefix="anrf-lsp-test-data-")  # the server's data dir: feedback.jsonl goes here
@@ -32,12 +32,8 @@ PYTHON = f"import os\n\n# anrf: {REQUEST}\n\n\ndef main():\n    pass\n"
 
 
 def generator_model() -> str:
-    """The generator these tests use: $ANRF_TEST_GENERATOR_MODEL, else the bundled model once it is there, else the
-    interim copy at /tmp/gen-ep5 (until models/generator-v1 lands; then this can simply return "bundled")."""
-    if os.environ.get("ANRF_TEST_GENERATOR_MODEL"):
-        return os.environ["ANRF_TEST_GENERATOR_MODEL"]
-    bundled = ROOT / "models" / "generator-v1"
-    return "bundled" if (bundled / "generator.json").is_file() else "/tmp/gen-ep5"
+    """The generator these tests use: $ANRF_TEST_GENERATOR_MODEL, else the bundled one."""
+    return os.environ.get("ANRF_TEST_GENERATOR_MODEL") or "bundled"
 
 
 # A server whose decoder sleeps at every token (through the real `cancelled` hook), so a generation lasts long
