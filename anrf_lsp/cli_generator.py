@@ -25,6 +25,21 @@ def free_path(path: Path) -> Path:
     raise FileExistsError(f"no free file name beside {path}")
 
 
+def write_new(path: Path, text: str) -> Path:
+    """Write `text` to `path` or a free name beside it (its folder made if missing), never over a file:
+    the name is claimed with an exclusive create, so a file that appears meanwhile is kept too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        candidate = free_path(path)
+        try:
+            with candidate.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+            return candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free file name beside {path}")
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from models.generator import GenerationError, GeneratorModel
     from models.intent import IntentModel
@@ -42,8 +57,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"anrf generate: {exc}", file=sys.stderr)
         return 1
     best = generation.best
-    path = free_path(Path(args.out) if args.out else Path(f"{intent.target.name if intent.target else 'generated'}.anrf.json"))
-    path.write_text(json.dumps(generation.anrf, indent=2) + "\n", encoding="utf-8")
+    try:
+        path = write_new(Path(args.out) if args.out else Path(f"{intent.target.name if intent.target else 'generated'}.anrf.json"),
+                         json.dumps(generation.anrf, indent=2) + "\n")
+    except OSError as exc:
+        print(f"anrf generate: cannot write {args.out or 'the file'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     verification = {"errors": best.error_count, "warnings": best.warning_count, "attempts": len(generation.attempts),
                     "rejected": [a.error for a in generation.attempts if not a.valid], "accepted": generation.accepted}
     result = {"path": str(path), "anrfId": generation.anrf["anrf_id"], "confidenceScore": generation.confidence, "verification": verification}

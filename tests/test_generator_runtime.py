@@ -90,19 +90,26 @@ def test_a_deadline_bounds_decoding(intents, generator):
 
 
 def test_cli_writes_a_new_file_and_prints_json(tmp_path):
-    target = tmp_path / "biggest.anrf.json"
+    target = tmp_path / "anrf" / "biggest.anrf.json"  # the folder does not exist yet
     results = []
     for _ in range(2):  # the second run must not overwrite the first file
         out = run_anrf("generate", "Write a function called biggest that returns the largest number in a list", "--out", str(target),
                        "--format", "json", cwd=tmp_path, expect_ok=True)
         results.append(json.loads(out.stdout))
     assert [set(r) for r in results] == [{"path", "anrfId", "confidenceScore", "verification"}] * 2
-    assert results[0]["path"] == str(target) and results[1]["path"] == str(tmp_path / "biggest-2.anrf.json")
+    assert results[0]["path"] == str(target) and results[1]["path"] == str(tmp_path / "anrf" / "biggest-2.anrf.json")
     written = json.loads(target.read_text())
     assert written["anrf_id"] == results[0]["anrfId"] and results[0]["verification"]["errors"] == 0
     assert float(written["metadata"]["confidence_score"]) == pytest.approx(results[0]["confidenceScore"], abs=1e-4)
     check = run_anrf("check", str(target), "--format", "json", cwd=tmp_path)
     assert check.returncode == 0, check.stdout
+
+
+def test_cli_unwritable_output_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = run_anrf("generate", "I need a function that reverses a string", "--out", str(blocker / "x.anrf.json"), cwd=tmp_path)
+    assert out.returncode == 1 and "cannot write" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_cli_out_of_scope_is_a_clear_error(tmp_path):
