@@ -27,10 +27,16 @@ class RemoteClient:
         self.timeout_s = timeout_s
 
     def analyze_intent(self, text: str, module: str | None = None, function: str | None = None) -> StructuredIntent:
+        return self.analyze(text, module, function)[0]
+
+    def analyze(self, text: str, module: str | None = None, function: str | None = None) -> tuple[StructuredIntent, str | None]:
+        """POST /intent/analyze: the structured intent and the server's analysisId (pass it to `generate`
+        so the server links the generation to its intent)."""
         answer = self.request("POST", "/intent/analyze", {"inputText": text, "context": {"module": module, "function": function}})
         try:
-            return StructuredIntent.model_validate(answer["structuredIntent"])
-        except (KeyError, TypeError, ValueError) as exc:
+            analysis_id = answer.get("analysisId")
+            return StructuredIntent.model_validate(answer["structuredIntent"]), analysis_id if isinstance(analysis_id, str) else None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RemoteError(f"the ANRF server at {self.url} sent an unexpected intent: {exc}") from None
 
     def generate(self, intent: StructuredIntent, analysis_id: str | None = None) -> dict[str, Any]:

@@ -396,7 +396,9 @@ async def test_remote_mode_through_a_real_service(tmp_path: Path):
             try:
                 counts = db.counts()
                 assert counts["intents"] >= 1 and counts["generations"] == 1 and counts["feedback"] == 1
-                assert db.get_generation(result["generationId"])["anrfId"] == result["anrfId"]
+                generation = db.get_generation(result["generationId"])
+                assert generation["anrfId"] == result["anrfId"]
+                assert db.get_intent(generation["analysisId"])["inputText"].startswith("a function called total")  # linked
             finally:
                 db.close()
             await lsp.shutdown_session()

@@ -44,6 +44,7 @@ class ModelHost:
         self._lock = threading.Lock()
         self._intent: tuple[tuple[str, str], Any] | None = None  # ((reference, device), model)
         self._generator: tuple[tuple[str, str], Any] | None = None
+        self._remote_analyses: dict[int, tuple[Any, str | None]] = {}  # id(intent) -> (intent, the server's analysisId)
 
     def _load_intent(self, reference: str, device: str) -> Any:
         with self._lock:  # one load at a time; later callers reuse it
@@ -76,7 +77,11 @@ class ModelHost:
         loop = asyncio.get_running_loop()
         if remote is not None and remote.url:
             client = RemoteClient(remote.url, remote.api_key, remote.timeout_s)
-            return await asyncio.to_thread(client.analyze_intent, text)
+            intent, analysis_id = await asyncio.to_thread(client.analyze, text)
+            self._remote_analyses[id(intent)] = (intent, analysis_id)  # for `generate` to link its generation
+            while len(self._remote_analyses) > 32:
+                self._remote_analyses.pop(next(iter(self._remote_analyses)))
+            return intent
         model = await loop.run_in_executor(self._executor, self._load_intent, reference, device)
         return await loop.run_in_executor(self._executor, model.analyze, text)
 
@@ -92,7 +97,9 @@ class ModelHost:
             client = RemoteClient(remote.url, remote.api_key, max(remote.timeout_s, settings.generation_timeout_s + 5))
             # A blocking HTTP call cannot be interrupted: on cancel we stop waiting and the server finishes alone.
             started = time.monotonic()
-            task = asyncio.ensure_future(asyncio.to_thread(client.generate, intent))
+            known = self._remote_analyses.get(id(intent))
+            analysis_id = known[1] if known is not None and known[0] is intent else None
+            task = asyncio.ensure_future(asyncio.to_thread(client.generate, intent, analysis_id))
             while not task.done():
                 await asyncio.wait([task], timeout=0.05)
                 if cancelled():
