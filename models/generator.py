@@ -10,6 +10,7 @@ A model directory holds `generator/` (CTranslate2), `tokenizer.json` and `genera
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -278,7 +279,7 @@ class GeneratorModel:
         full = self.tokenizer.decode(ids, skip_special_tokens=True)
         text = split_output(full)
         prefixes = [self.tokenizer.decode(ids[:k], skip_special_tokens=True) for k in range(len(ids) + 1)]
-        pieces = [after[len(before) :] if after.startswith(before) else "" for before, after in zip(prefixes, prefixes[1:], strict=False)]
+        pieces = [after[len(before) :] if after.startswith(before) else "" for before, after in itertools.pairwise(prefixes)]
         echoed = full.count("\n") - text.count("\n")  # lines of an echoed prompt that split_output dropped
         lines = [max(0, line - echoed) for line in token_lines(pieces)]
         return text, self._log_probs(start, tokens), lines + [0]  # </s> belongs to no line

@@ -3,6 +3,7 @@ probability of being correct is known."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -44,8 +45,8 @@ def test_conformal_acceptance_keeps_one_minus_alpha_of_correct_outputs(alpha):
 
 
 def test_isotonic_fit_is_monotone():
-    xs, ys = isotonic_decreasing([0.1, 0.2, 0.3, 0.4, 0.5], [1, 0, 1, 0, 0])
-    assert all(a >= b for a, b in zip(ys, ys[1:]))
+    _xs, ys = isotonic_decreasing([0.1, 0.2, 0.3, 0.4, 0.5], [1, 0, 1, 0, 0])
+    assert all(a >= b for a, b in itertools.pairwise(ys))
     assert ys[0] == 1.0 and ys[-1] == 0.0
 
 

@@ -71,7 +71,7 @@ def test_float32_conversion_matches_torch_exactly(trained):
 
 
 def test_registered_with_tags_metrics_and_artifacts(trained):
-    root, env, _data, _out = trained
+    root, _env, _data, _out = trained
     import mlflow
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{root / 'data' / 'mlflow' / 'mlflow.db'}")
