@@ -195,6 +195,27 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def _enable_wal(cursor: Any) -> None:
+    """WAL mode, which persists in the file: skip when it is already on; else switch, retrying, because
+    the switch needs an exclusive lock and SQLite reports "database is locked" at once (without waiting
+    out the busy timeout) while other processes open the same new file."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    delay = 0.005
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def make_engine(url: str) -> Engine:
     """An engine with SQLite made safe for many threads and processes (FKs on, WAL, waiting writers)."""
     if make_url(url).get_backend_name() != "sqlite":
@@ -211,7 +232,7 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
