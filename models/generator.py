@@ -91,6 +91,21 @@ _HEADER = {"class": re.compile(r"^class +([A-Za-z_]\w*)", re.MULTILINE), "module
 _WORD_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*')
 
 
+def _param_names(params_text: str) -> list[str]:
+    """The names in a signature's parameter list (`a: int, b: str` -> a, b)."""
+    return [p.split(":")[0].strip() for p in params_text.split(",") if p.strip()]
+
+
+def _identifiers(text: str) -> set[str]:
+    """The words of `text` outside string literals."""
+    return {w for w in _WORD_OR_STRING.findall(text) if not w.startswith('"')}
+
+
+def _rename_words(text: str, mapping: dict[str, str]) -> str:
+    """Whole words renamed by `mapping`, outside string literals."""
+    return _WORD_OR_STRING.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+
+
 def _names_to_bind(text: str, intent: StructuredIntent) -> tuple[list[str], list[str]] | None:
     """(names the program uses, names the request fixes), in matching order, or None."""
     assert intent.target is not None
@@ -99,7 +114,7 @@ def _names_to_bind(text: str, intent: StructuredIntent) -> tuple[list[str], list
         if len(signatures) != 1:
             return None
         name, params = signatures[0]
-        old = [name, *(p.split(":")[0].strip() for p in params.split(",") if p.strip())]
+        old = [name, *_param_names(params)]
         return old, [intent.target.name, *(p.name for p in intent.parameters)]
     headers = _HEADER[intent.target.kind].findall(text)
     return (headers, [intent.target.name]) if len(headers) == 1 else None
@@ -115,10 +130,10 @@ def bind_names(text: str, intent: StructuredIntent) -> str:
     if found is None or len(found[0]) != len(found[1]) or len(set(found[0])) != len(found[0]):
         return text
     mapping = {a: b for a, b in zip(*found, strict=True) if a != b}
-    others = {w for w in _WORD_OR_STRING.findall(text) if not w.startswith('"')} - set(found[0])
+    others = _identifiers(text) - set(found[0])
     if not mapping or set(mapping.values()) & others:
         return text
-    return _WORD_OR_STRING.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+    return _rename_words(text, mapping)
 
 
 _UNKNOWN = re.compile(r"unknown (name|variable|type) '([A-Za-z_]\w*)'")
@@ -137,7 +152,7 @@ def repair_name(text: str, error: Any) -> str | None:
     lines = text.split("\n")
     if kind == "type":
         classes = [h for line in lines for h in _HEADER["class"].findall(line)]
-        return _rename(lines, range(len(lines)), wrong, classes[0]) if len(set(classes)) == 1 and wrong not in classes else None
+        return _rename_words(text, {wrong: classes[0]}) if len(set(classes)) == 1 and wrong not in classes else None
     line_index = getattr(error, "line", 0) - 1
     start = next((i for i in range(min(line_index, len(lines) - 1), -1, -1) if lines[i].lstrip().startswith("function ")), None)
     if start is None:
@@ -147,18 +162,11 @@ def repair_name(text: str, error: Any) -> str | None:
     signature = _SIGNATURE.match(lines[start].lstrip())
     if signature is None:
         return None
-    params = [p.split(":")[0].strip() for p in signature.group(2).split(",") if p.strip() and p.strip() != "self"]
-    body_words = {w for line in lines[start + 1 : end] for w in _WORD_OR_STRING.findall(line) if not w.startswith('"')}
-    unused = [p for p in params if p not in body_words]
-    return _rename(lines, range(start + 1, end), wrong, unused[0]) if len(unused) == 1 else None
-
-
-def _rename(lines: list[str], where: range, old: str, new: str) -> str:
-    """`old` -> `new` as a whole word outside string literals, on the lines in `where`."""
-    out = list(lines)
-    for i in where:
-        out[i] = _WORD_OR_STRING.sub(lambda m: new if m.group(0) == old else m.group(0), out[i])
-    return "\n".join(out)
+    body = lines[start + 1 : end]
+    unused = [p for p in _param_names(signature.group(2)) if p != "self" and p not in _identifiers("\n".join(body))]
+    if len(unused) != 1:
+        return None
+    return "\n".join([*lines[: start + 1], *(_rename_words(line, {wrong: unused[0]}) for line in body), *lines[end:]])
 
 
 def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None) -> Attempt:

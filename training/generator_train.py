@@ -228,7 +228,7 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
     if earlier and on_log:  # evaluations of the run a resume continued: log them too
         for entry in earlier:
             on_log(entry)
-    history = [{"epoch": e.get("epoch"), "step": e.get("step"), **e} for e in earlier] + history
+    history = earlier + history
     summary = {"data": data_dir, "history": history, "config": asdict(config), "train_pairs": len(train_set), "train_records_without_compact_form": len(train_records) - len(train_pairs),
                "train_pairs_too_long": len(train_pairs) - len(train_set), "parameters": sum(p.numel() for p in model.parameters()),
                "main_process": trainer.is_world_process_zero()}
