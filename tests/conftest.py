@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,14 @@ from tests.lsp_support import CLIENTS, initialize_params, server_config
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 _SUM = json.loads((EXAMPLES / "valid" / "sum.anrf.json").read_text())
+
+
+def isolated_env(root: Path) -> dict[str, str]:
+    """The environment for an `anrf` subprocess whose data (datasets, MLflow store) and cache live
+    under `root`, offline from any model hub."""
+    env = {**os.environ, "ANRF_DATA_DIR": str(root / "data"), "ANRF_CACHE_DIR": str(root / "cache"), "HF_HUB_OFFLINE": "1"}
+    env.pop("MLFLOW_TRACKING_URI", None)  # the default store: sqlite under the (temporary) data dir
+    return env
 
 
 def sum_doc() -> dict:

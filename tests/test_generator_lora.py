@@ -6,7 +6,6 @@ here, each with its own tokenizer and special tokens."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("peft")
 
-from tests.conftest import run_anrf
+from tests.conftest import isolated_env, run_anrf
 
 
 def _save_stand_in(directory: Path, architecture: str) -> None:
@@ -44,7 +43,7 @@ def _save_stand_in(directory: Path, architecture: str) -> None:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("lora")
-    env = {**os.environ, "ANRF_DATA_DIR": str(root / "data"), "ANRF_CACHE_DIR": str(root / "cache"), "HF_HUB_OFFLINE": "1"}
+    env = isolated_env(root)
     run_anrf("data", "build", "--out", str(root / "ds"), "--intent-examples", "20", "--generation-examples", "30",
              "--behaviours", "max,sum", cwd=root, env=env, timeout=300, expect_ok=True)
     return root, env, str(root / "ds" / "anrf-v1" / "latest")

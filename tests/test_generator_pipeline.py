@@ -5,7 +5,6 @@ evaluate, register in a temporary MLflow store), then `anrf eval generator` and 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
-from tests.conftest import run_anrf
+from tests.conftest import isolated_env, run_anrf
 
 
 def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess:
@@ -25,8 +24,7 @@ def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subpro
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("generator")
-    env = {**os.environ, "ANRF_DATA_DIR": str(root / "data"), "ANRF_CACHE_DIR": str(root / "cache"), "HF_HUB_OFFLINE": "1"}
-    env.pop("MLFLOW_TRACKING_URI", None)
+    env = isolated_env(root)
     _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "40", "--generation-examples", "60",
           "--behaviours", "max,sum,reverse_string", cwd=root)
     data = str(root / "ds" / "anrf-v1" / "latest")

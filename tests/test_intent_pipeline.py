@@ -5,7 +5,6 @@ temporary MLflow store), then load it back by registry URI and evaluate it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
-from tests.conftest import run_anrf
+from tests.conftest import isolated_env, run_anrf
 from training.intent_schema import StructuredIntent
 
 
@@ -26,8 +25,7 @@ def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subpro
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("intent")
-    env = {**os.environ, "ANRF_DATA_DIR": str(root / "data"), "ANRF_CACHE_DIR": str(root / "cache"), "HF_HUB_OFFLINE": "1"}
-    env.pop("MLFLOW_TRACKING_URI", None)  # the default store: sqlite under the (temporary) data dir
+    env = isolated_env(root)
     _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "120", "--generation-examples", "10",
           "--behaviours", "max,filter_even,reverse_string", cwd=root)
     data = str(root / "ds" / "anrf-v1" / "latest")
