@@ -42,35 +42,30 @@ class ModelHost:
     def __init__(self, executor: Executor):
         self._executor = executor
         self._lock = threading.Lock()
-        self._intent: tuple[tuple[str, str], Any] | None = None  # ((reference, device), model)
-        self._generator: tuple[tuple[str, str], Any] | None = None
+        self._loaded: dict[str, tuple[tuple[str, str], Any]] = {}  # kind -> ((reference, device), model)
         self._remote_analyses: dict[int, tuple[Any, str | None]] = {}  # id(intent) -> (intent, the server's analysisId)
 
-    def _load_intent(self, reference: str, device: str) -> Any:
-        with self._lock:  # one load at a time; later callers reuse it
-            if self._intent is not None and self._intent[0] == (reference, device):
-                return self._intent[1]
-            from models.intent import IntentModel
-
-            model = IntentModel(None if reference == "bundled" else reference, device=device)
-            log.info("intent model loaded from %s (%s, %s)", model.directory, model.device, model.compute_type)
-            self._intent = ((reference, device), model)
-            return model
-
-    def _load_generator(self, reference: str, device: str) -> Any:
+    def _load(self, kind: str, reference: str, device: str) -> Any:
+        """The `kind` ("intent" or "generator") model named by `reference` on `device`, loaded once:
+        one load at a time, later callers reuse it until the settings name another."""
         with self._lock:
-            if self._generator is not None and self._generator[0] == (reference, device):
-                return self._generator[1]
-            from models.generator import GeneratorModel
-
+            held = self._loaded.get(kind)
+            if held is not None and held[0] == (reference, device):
+                return held[1]
+            if kind == "intent":
+                from models.intent import IntentModel as model_class
+            else:
+                from models.generator import GeneratorModel as model_class
             started = time.monotonic()
-            model = GeneratorModel(None if reference == "bundled" else reference, device=device)
-            log.info("generator loaded from %s (%s, %s) in %.2f s", model.directory, model.device, model.compute_type, time.monotonic() - started)
-            self._generator = ((reference, device), model)
+            model = model_class(None if reference == "bundled" else reference, device=device)
+            log.info("%s model loaded from %s (%s, %s) in %.2f s", kind, model.directory, model.device, model.compute_type,
+                     time.monotonic() - started)
+            self._loaded[kind] = ((reference, device), model)
             return model
 
     def generator_loaded(self, settings: Settings) -> bool:
-        return settings.server.url is not None or (self._generator is not None and self._generator[0] == (settings.generator_model, settings.model_device))
+        held = self._loaded.get("generator")
+        return settings.server.url is not None or (held is not None and held[0] == (settings.generator_model, settings.model_device))
 
     async def analyze_intent(self, text: str, reference: str, device: str, remote: RemoteServer | None = None) -> Any:
         """The StructuredIntent of `text`; loading (first use) and inference, or the remote call, run in a worker thread."""
@@ -82,7 +77,7 @@ class ModelHost:
             while len(self._remote_analyses) > 32:
                 self._remote_analyses.pop(next(iter(self._remote_analyses)))
             return intent
-        model = await loop.run_in_executor(self._executor, self._load_intent, reference, device)
+        model = await loop.run_in_executor(self._executor, self._load, "intent", reference, device)
         return await loop.run_in_executor(self._executor, model.analyze, text)
 
     async def generate(self, intent: Any, settings: Settings, cancelled: Callable[[], bool],
@@ -113,7 +108,7 @@ class ModelHost:
         def run() -> GenerationResult:
             if cancelled():  # cancelled while waiting for the slot
                 raise GenerationCancelled("generation cancelled")
-            model = self._load_generator(settings.generator_model, settings.model_device)
+            model = self._load("generator", settings.generator_model, settings.model_device)
             if cancelled():
                 raise GenerationCancelled("generation cancelled")
             generation = model.generate(intent, n=settings.hypotheses, timeout_s=settings.generation_timeout_s,
@@ -127,6 +122,6 @@ class ModelHost:
         return await asyncio.get_running_loop().run_in_executor(self._executor, run)
 
     def status(self) -> dict[str, Any]:
-        return {"intent": self._intent[1].info if self._intent else None,
-                "generator": {"directory": str(self._generator[1].directory), "device": self._generator[1].device}
-                if self._generator else None}
+        intent, generator = (self._loaded[kind][1] if kind in self._loaded else None for kind in ("intent", "generator"))
+        return {"intent": intent.info if intent else None,
+                "generator": {"directory": str(generator.directory), "device": generator.device} if generator else None}
