@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__
+from .cli_common import UsageError, add_lsp_arguments
 
 ANRF_SUFFIX = ".anrf.json"
 
 
-class UsageError(Exception):
-    pass
 
 
 def iter_anrf_files(paths: list[str]) -> Iterator[str]:
@@ -135,52 +134,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_data_build(args: argparse.Namespace) -> int:
-    from training import dataset, storage
-
-    config = dataset.BuildConfig(
-        seed=args.seed,
-        name=args.name,
-        intent_examples=args.intent_examples,
-        generation_examples=args.generation_examples,
-        behaviours=tuple(args.behaviours.split(",")) if args.behaviours else None,
-    )
-    root = args.out or storage.default_root()
-    try:
-        built = dataset.build(config)
-    except dataset.DataBuildError as exc:
-        print(f"anrf data build: {exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    directory = dataset.write(built, root)
-    counts = built.manifest["counts"]
-    if args.format == "json":
-        print(json.dumps({"directory": directory, "counts": counts}))
-    else:
-        print(directory)
-        for section in ("intent", "generation"):
-            print(f"  {section}: " + ", ".join(f"{split} {n}" for split, n in counts[section].items()), file=sys.stderr)
-    return 0
-
-
-def cmd_data_validate(args: argparse.Namespace) -> int:
-    from training import dataset, storage
-
-    try:
-        directory = storage.resolve_version(args.version, args.root)
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
-    problems = dataset.validate(directory)
-    if args.format == "json":
-        print(json.dumps({"directory": directory, "ok": not problems, "problems": problems}, indent=2))
-    else:
-        for p in problems:
-            print(p)
-        print(f"{directory}: {'OK' if not problems else f'{len(problems)} problem(s)'}", file=sys.stderr)
-    return 1 if problems else 0
-
-
 def cmd_lsp(args: argparse.Namespace) -> int:
     from anrf_lsp.lsp.server import run
 
@@ -217,25 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the ANRF v1 JSON Schema")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("data", help="build and validate training datasets")
+    p = sub.add_parser("data", help="build and validate training datasets, export feedback")
     data = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    d = data.add_parser("build", help="generate a new dataset version (every ANRF checked and executed)")
-    d.add_argument("--out", help="root directory or fsspec URL (default: the platformdirs data dir)")
-    d.add_argument("--seed", type=int, default=0)
-    d.add_argument("--name", default="anrf-v1", help="dataset name (default anrf-v1)")
-    d.add_argument("--intent-examples", type=int, default=5000, help="text -> intent pairs (default 5000)")
-    d.add_argument("--generation-examples", type=int, default=10000, help="intent -> ANRF pairs (default 10000)")
-    d.add_argument("--behaviours", help="comma-separated behaviour keys (default: the whole catalog)")
-    d.add_argument("--format", choices=("text", "json"), default="text")
-    d.set_defaults(func=cmd_data_build)
-    d = data.add_parser("validate", help="re-check a dataset version: hashes, schema, checkers, execution")
-    d.add_argument("version", help="a version directory/URL, or NAME[/STAMP|/latest] under --root")
-    d.add_argument("--root", help="dataset root (default: the platformdirs data dir)")
-    d.add_argument("--format", choices=("text", "json"), default="text")
-    d.set_defaults(func=cmd_data_validate)
     from .cli_services import add_data_export_feedback
 
     add_data_export_feedback(data)
+    _add_training_commands(sub, data)
 
     p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
     add_lsp_arguments(p)
@@ -251,17 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_lsp_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `anrf lsp` and `anrf-lsp` (here, so the CLI does not import pygls to list them)."""
-    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
-    parser.add_argument("--log-file", help="log file (default: the platformdirs log dir)")
-    parser.add_argument("--log-level", choices=("error", "warning", "info", "debug"))
-    parser.add_argument("--debounce-ms", type=int, help="quiet time after edits before re-checking (default 150)")
+def _add_training_commands(sub: Any, data: Any) -> None:
+    """The one place the runtime reaches the offline package: `training.cli` adds `data build|validate`,
+    `train` and `eval`. Without it (a runtime-only install) those commands are simply absent."""
+    try:
+        from training.cli import add_commands
+    except ImportError:
+        return
+    add_commands(sub, data)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+
     args = parser.parse_args(argv)
     try:
         return args.func(args)

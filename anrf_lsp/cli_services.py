@@ -45,7 +45,7 @@ def write_jsonl(rows: Any, out: str) -> int:
 
 
 def cmd_data_export_feedback(args: argparse.Namespace) -> int:
-    from .cli import UsageError
+    from .cli_common import UsageError
 
     try:
         from .services.db import Database

@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from training.intent_schema import StructuredIntent
+from anrf_lsp.intent.schema import StructuredIntent
 
 
 class RemoteError(RuntimeError):

@@ -11,9 +11,9 @@ import json
 import time
 from statistics import mean
 
+from anrf_lsp.program.compact import assemble, to_compact
 from training.catalog import CATALOG
 from training.catalog.verify import default_request
-from training.compact import assemble, to_compact
 
 
 def main() -> None:

@@ -24,10 +24,10 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from stats import percentile
 
+from anrf_lsp.intent.schema import StructuredIntent
+from anrf_lsp.program.prompt import prompt
 from models.generator import GeneratorModel
 from training import storage
-from training.generator_prompt import prompt
-from training.intent_schema import StructuredIntent
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """Generation at run time: structured intent -> ANRF with CTranslate2 and tokenizers (no torch).
 
-The model writes the compact program (training/compact.py) after the intent prompt; each
+The model writes the compact program (anrf_lsp/program/compact.py) after the intent prompt; each
 hypothesis is assembled into full ANRF and checked, and the best one that passes is returned
 with every attempt reported. Decoding is bounded (tokens and seconds), reports progress and
 stops mid-sequence when the caller cancels.
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from training.generator_prompt import prompt, split_output
-from training.generator_tokenizer import BOS, EOS
-from training.intent_schema import StructuredIntent
+from anrf_lsp.intent.schema import StructuredIntent
+from anrf_lsp.program.builder import GENERATED_BY, BuildRequest
+from anrf_lsp.program.prompt import BOS, EOS, prompt, split_output
 
 MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE = "generator", "tokenizer.json", "generator.json"
 # Nodes whose least certain token the model gave less than this probability get a
-# `confidence.<node_id>` metadata entry (anrf_lsp/language/confidence.py): the editor marks them.
+# `confidence.<node_id>` metadata entry (anrf_lsp/format/confidence.py): the editor marks them.
 MARK_NODES_BELOW = 0.9
 BUNDLED_GENERATOR_MODEL = Path(__file__).resolve().parent / "generator-v1"
 RUNTIME_FILES = (MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE, "calibration.json")
@@ -169,14 +169,14 @@ def repair_name(text: str, error: Any) -> str | None:
     return "\n".join([*lines[: start + 1], *(_rename_words(line, {wrong: unused[0]}) for line in body), *lines[end:]])
 
 
-def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None) -> Attempt:
+def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None,
+                     generated_by: str = GENERATED_BY) -> Attempt:
     """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
-    from training.compact import CompactError, assemble
-    from training.dataset import build_request
+    from anrf_lsp.program.compact import CompactError, assemble
 
     text = bind_names(text, intent)  # renames within lines: token_lines still hold
     attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [])
-    request = build_request(intent, anrf_id)
+    request = BuildRequest.from_intent(intent, anrf_id, generated_by)
     for repairs in range(MAX_NAME_REPAIRS + 1):
         try:
             attempt.anrf = assemble(attempt.text, request, attempt.node_lines)
@@ -218,7 +218,7 @@ def node_confidences(attempt: Attempt) -> dict[str, float]:
 
 def mark_uncertain_nodes(anrf: dict[str, Any], attempt: Attempt, below: float = MARK_NODES_BELOW) -> int:
     """Write `confidence.<node_id>` metadata for the nodes the model was unsure of; how many."""
-    from anrf_lsp.language.confidence import NODE_PREFIX
+    from anrf_lsp.format.confidence import NODE_PREFIX
 
     marked = {node: score for node, score in node_confidences(attempt).items() if score < below}
     anrf.setdefault("metadata", {}).update({f"{NODE_PREFIX}{node}": f"{score:.2f}" for node, score in marked.items()})
@@ -241,6 +241,8 @@ class GeneratorModel:
         self.config = json.loads((self.directory / CONFIG_FILE).read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
         self.bos, self.eos = self.config.get("bos", BOS), self.config.get("eos", EOS)  # a LoRA model keeps its checkpoint's
+        # metadata.generated_by of what it writes: the model's name and version (a registry version is its cache folder)
+        self.name = f"{self.config.get('name', 'anrf-generator')} {self.config.get('version', self.directory.name)}"
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
@@ -318,7 +320,7 @@ class GeneratorModel:
             if count < 1 or any(a.valid for a in attempts) or time.monotonic() > deadline:
                 break
             decoded = self.decode(intent, count, sample, max_tokens, deadline, progress, cancelled)
-            attempts += [assemble_attempt(text, log_probs, intent, anrf_id, lines) for text, log_probs, lines in decoded]
+            attempts += [assemble_attempt(text, log_probs, intent, anrf_id, lines, self.name) for text, log_probs, lines in decoded]
         valid = [a for a in attempts if a.valid]
         if not valid:
             reasons = "; ".join(f"#{i + 1}: {a.error}" for i, a in enumerate(attempts))

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from anrf_lsp.intent.labels import spans_from_tags
+from anrf_lsp.intent.schema import UNKNOWN_OPERATION, Entity, Parameter, StructuredIntent, Target
 from models.locate import ModelNotFound, resolve
 from models.runtime import pick_device, pick_threads
-from training.intent_labels import spans_from_tags
-from training.intent_schema import UNKNOWN_OPERATION, Entity, Parameter, StructuredIntent, Target
 
 BUNDLED_INTENT_MODEL = Path(__file__).resolve().parent / "intent-v1"
 ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE = "encoder", "heads.npz", "labels.json", "tokenizer.json"
@@ -57,6 +57,9 @@ class IntentModel:
         self.directory = resolve_model_dir(directory)
         self.labels: dict[str, Any] = json.loads((self.directory / LABELS_FILE).read_text(encoding="utf-8"))
         self.max_length = int(self.labels["max_length"])
+        # Operation -> {kind, name, params, return_type}; a model exported before signatures were written
+        # knows none, and names only `unknown` operations (the generator then has the request text alone).
+        self.signatures: dict[str, dict[str, Any]] = self.labels.get("signatures", {})
         self._tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(self.max_length)
@@ -111,7 +114,7 @@ class IntentModel:
         results: list[StructuredIntent | None] = [None] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
-            results[i] = assemble(texts[i], prediction)
+            results[i] = assemble(texts[i], prediction, self.signatures)
         return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
 
 
@@ -133,32 +136,33 @@ def _identifier(text: str) -> str:
     return _NOT_IDENTIFIER.sub("_", text).strip("_")
 
 
-def assemble(text: str, prediction: Prediction) -> StructuredIntent:
-    """Model outputs + catalog + rule-parsed constraints -> StructuredIntent, by the rules the
-    dataset was labelled with: the target is named by the first NAME entity (else the behaviour's
-    default name), parameters take the behaviour's types and the PARAM entities' names in order."""
-    from training.catalog import CATALOG
-    from training.constraints import parse_constraints
+def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, Any]]) -> StructuredIntent:
+    """Model outputs + operation signatures + rule-parsed constraints -> StructuredIntent, by the rules
+    the dataset was labelled with: the target is named by the first NAME entity (else the operation's
+    default name), parameters take the operation's types and the PARAM entities' names in order.
+    `signatures` comes from the model's labels.json (written at export), so no catalog is loaded."""
+    from anrf_lsp.intent.constraints import parse_constraints
 
     if prediction.intent_type == "out_of_scope":
         return out_of_scope(text, prediction.intent_probability)
     spans = spans_from_tags(prediction.tags, prediction.offsets)
     entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
     kind = prediction.intent_type.split("_", 1)[1]
-    behaviour = CATALOG.get(prediction.operation)
+    signature = signatures.get(prediction.operation)
     names = [n for n in (_identifier(e.text) for e in entities if e.label == "NAME") if n]
-    default_name = behaviour.name if behaviour is not None and behaviour.kind == kind else f"new_{kind}"
+    default_name = signature["name"] if signature is not None and signature["kind"] == kind else f"new_{kind}"
     param_names = [n for n in (_identifier(e.text) for e in entities if e.label == "PARAM") if n]
-    if behaviour is not None:
-        params = [Parameter(name=param_names[i] if i < len(param_names) else p.name, type=p.type) for i, p in enumerate(behaviour.params)]
+    if signature is not None:
+        params = [Parameter(name=param_names[i] if i < len(param_names) else p["name"], type=p["type"])
+                  for i, p in enumerate(signature["params"])]
     else:
         params = [Parameter(name=n) for n in param_names]
     return StructuredIntent(
         intent_type=prediction.intent_type,  # type: ignore[arg-type]
         target=Target(kind=kind, name=names[0] if names else default_name),  # type: ignore[arg-type]
         parameters=params,
-        return_type=behaviour.return_type if behaviour is not None else "any",
-        operation=prediction.operation if behaviour is not None else UNKNOWN_OPERATION,
+        return_type=signature["return_type"] if signature is not None else "any",
+        operation=prediction.operation if signature is not None else UNKNOWN_OPERATION,
         entities=entities,
         constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
         description=text,

@@ -1,4 +1,4 @@
-"""The compact text form (training/compact.py): exact round trip over the whole
+"""The compact text form (anrf_lsp/program/compact.py): exact round trip over the whole
 catalog, canonical texts, and robustness of the assembler against garbage."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from anrf_lsp.program.compact import CompactError, CompactSyntaxError, assemble, to_compact
 from checkers import check_text
 from training.behaviour import Behaviour, BuildRequest
 from training.catalog import CATALOG
 from training.catalog.verify import EMPTY_INPUT, default_request
-from training.compact import CompactError, CompactSyntaxError, assemble, to_compact
 
 KEYS = list(CATALOG)
 
@@ -169,7 +169,7 @@ def test_to_compact_rejects_documents_the_builder_could_not_make() -> None:
 def _tricky(variant: int) -> dict:
     """Builder shapes the catalog does not use: shared and reordered expressions,
     a guard clause with a nested if in its else, empty blocks, jumps in loops."""
-    from training.builder import Program
+    from anrf_lsp.program.builder import Program
 
     program = Program(BuildRequest("tricky", "tricky", (), "Tricky."), "function", tags=("test",))
     f = program.function("tricky", [("xs", "list[int]"), ("k", "int")], "int?")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from anrf_lsp.intent.schema import Parameter, StructuredIntent, Target
+from anrf_lsp.program.builder import BuildRequest
+from anrf_lsp.program.compact import to_compact
 from models.generator import assemble_attempt, bind_names, repair_name
 from training.catalog import CATALOG
-from training.compact import to_compact
-from training.dataset import build_request
-from training.intent_schema import Parameter, StructuredIntent, Target
 
 
 def _intent(kind: str, name: str, params: list[tuple[str, str]] = (), operation: str = "unknown") -> StructuredIntent:
@@ -36,8 +36,8 @@ def test_no_rename_on_collision_or_mismatch():
 def test_a_misnamed_catalog_program_assembles_to_the_requested_one():
     behaviour = CATALOG["max"]
     intent = _intent("function", "biggest", [("values", "list[number]")], "max")
-    wanted = behaviour.build(build_request(intent, "anrf-x"))
-    misnamed = to_compact(behaviour.build(build_request(_intent("function", "max_of_list", [("numbers", "list[number]")], "max"), "anrf-x")))
+    wanted = behaviour.build(BuildRequest.from_intent(intent, "anrf-x"))
+    misnamed = to_compact(behaviour.build(BuildRequest.from_intent(_intent("function", "max_of_list", [("numbers", "list[number]")], "max"), "anrf-x")))
     attempt = assemble_attempt(misnamed, [-0.1], intent, "anrf-x")
     assert attempt.valid
     assert json.dumps(attempt.anrf["execution"], sort_keys=True) == json.dumps(wanted["execution"], sort_keys=True)

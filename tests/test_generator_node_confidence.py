@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import math
 
+from anrf_lsp.format.confidence import node_scores
 from anrf_lsp.format.document import load_document
-from anrf_lsp.language.confidence import node_scores
+from anrf_lsp.intent.schema import Parameter, StructuredIntent, Target
+from anrf_lsp.program.compact import assemble
 from models.generator import Attempt, assemble_attempt, mark_uncertain_nodes, node_confidences, token_lines
 from training.behaviour import BuildRequest
-from training.compact import assemble
 from training.generator_tokenizer import train_tokenizer
-from training.intent_schema import Parameter, StructuredIntent, Target
 
 PROGRAM = """@tags aggregate search
 function max_of_list(numbers: list[number]) -> number?:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.generator_prompt import PROGRAM_MARKER, prompt, split_output
+from anrf_lsp.intent.schema import IntentConstraint, Parameter, StructuredIntent, Target
+from anrf_lsp.program.prompt import PROGRAM_MARKER, prompt, split_output
 from training.generator_tokenizer import SPECIAL_TOKENS, decode, encode, train_tokenizer
-from training.intent_schema import IntentConstraint, Parameter, StructuredIntent, Target
 
 INTENT = StructuredIntent(
     intent_type="create_function",

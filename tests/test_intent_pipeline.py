@@ -14,8 +14,8 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("mlflow")
 
+from anrf_lsp.intent.schema import StructuredIntent
 from tests.conftest import isolated_env, run_anrf
-from training.intent_schema import StructuredIntent
 
 
 def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess:

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
+from anrf_lsp.intent.labels import TAGS, spans_from_tags, tags_for_tokens
+from anrf_lsp.intent.schema import StructuredIntent
 from models.intent import BUNDLED_INTENT_MODEL, MAX_ANALYZED_CHARS, RUNTIME_FILES, IntentModel, resolve_model_dir
 from models.locate import ModelNotFound
 from tests.conftest import run_anrf
-from training.intent_labels import TAGS, spans_from_tags, tags_for_tokens
-from training.intent_schema import StructuredIntent
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from anrf_lsp.language.confidence import MEANING, parse_score
+from anrf_lsp.format.confidence import MEANING, parse_score
 from anrf_lsp.language.hover import MAX_LISTED, hover
 from anrf_lsp.language.inlay import inlay_hints
 from benchmarks.generate import make_text

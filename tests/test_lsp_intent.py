@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from training.intent_schema import StructuredIntent
+from anrf_lsp.intent.schema import StructuredIntent
 
 
 async def _analyze(client: LanguageClient, text: str):

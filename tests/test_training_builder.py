@@ -1,4 +1,4 @@
-"""training.builder: documents it builds check clean, run, and have the documented shape."""
+"""anrf_lsp.program.builder: documents it builds check clean, run, and have the documented shape."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 
 from anrf_lsp.execution.interpreter import run_function
 from anrf_lsp.format.document import load_document
+from anrf_lsp.program.builder import GENERATED_BY, BuildError, Program
 from checkers import check_text
 from training.behaviour import BuildRequest
-from training.builder import BuildError, Program
 
 CONSTRAINTS = (
     {"type": "safety", "description": "Handle empty input gracefully", "formal_spec": ""},
@@ -184,7 +184,7 @@ def test_intent_metadata_and_types():
     assert intent["description"] == "A test program: classify."
     assert [c["type"] for c in intent["constraints"]] == ["safety", "reliability"]
     assert intent["tags"] == ["test"]
-    assert doc["metadata"] == {"generated_by": "training.builder"}
+    assert doc["metadata"] == {"generated_by": GENERATED_BY} == {"generated_by": "anrf-lsp builder"}
     func = doc["semantic"]["nodes"][0]
     assert func["intent_refs"] == ["/intent/constraints/0", "/intent/constraints/1"]
     assert func["properties"]["return_type"] == "type_string"

@@ -1,11 +1,11 @@
-"""The rule-based constraint parser (training/constraints.py): what it finds, with exact
+"""The rule-based constraint parser (anrf_lsp/intent/constraints.py): what it finds, with exact
 spans and normalized formal specs, and what it must leave alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from training.constraints import parse_constraints
+from anrf_lsp.intent.constraints import parse_constraints
 
 # (text, span text, type, formal_spec): each text states exactly one constraint
 POSITIVES = [

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
+from anrf_lsp.intent.schema import StructuredIntent
 from training import dataset, storage
 from training.catalog import CATALOG
-from training.intent_schema import StructuredIntent
 
 SMALL = dataset.BuildConfig(seed=7, intent_examples=400, generation_examples=400)
 

@@ -16,11 +16,11 @@ from functools import cache
 
 import pytest
 
+from anrf_lsp.intent.constraints import parse_constraints
+from anrf_lsp.intent.schema import StructuredIntent
 from training import phrasing
 from training import phrasing_words as W
 from training.behaviour import Behaviour, Param
-from training.constraints import parse_constraints
-from training.intent_schema import StructuredIntent
 from training.phrasing import (
     FAMILIES,
     HELD_OUT_TEMPLATES,

@@ -15,9 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from anrf_lsp.program.builder import BuildRequest
+
 BehaviourKind = Literal["function", "class", "module"]
 
 # The type vocabulary of parameters and results (structured intent and ANRF builders agree on it).
+__all__ = ["TYPES", "Behaviour", "BehaviourKind", "BuildRequest", "Case", "Param"]
+
 TYPES = ("int", "float", "number", "str", "bool", "list[int]", "list[float]", "list[number]", "list[str]", "any")
 
 
@@ -33,17 +37,6 @@ class Case:
 
     function: str
     args: list[Any]
-
-
-@dataclass(frozen=True, slots=True)
-class BuildRequest:
-    """What a structured intent fixes about the ANRF to build."""
-
-    anrf_id: str
-    name: str  # target name (function, class or module)
-    param_names: tuple[str, ...]  # one per Behaviour.params, in order (functions only; others use the defaults)
-    description: str  # goes to intent.description
-    constraints: tuple[dict[str, str], ...] = ()  # ANRF constraints {type, description, formal_spec}
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from anrf_lsp.intent.schema import StructuredIntent
+
 from . import storage
 from .behaviour import Behaviour, BuildRequest, Case
-from .intent_schema import StructuredIntent
 from .proof import prove
 
 SPLITS = ("train", "validation", "calibration", "test")
@@ -157,20 +158,8 @@ def _intent_record(example_id: str, ex: Any) -> dict[str, Any]:
     }
 
 
-def build_request(intent: StructuredIntent, anrf_id: str) -> BuildRequest:
-    """What a structured intent fixes about the ANRF to build (shared with generation at run time)."""
-    assert intent.target is not None
-    return BuildRequest(
-        anrf_id=anrf_id,
-        name=intent.target.name,
-        param_names=tuple(p.name for p in intent.parameters),
-        description=intent.description,
-        constraints=tuple(c.model_dump(mode="json") for c in intent.constraints),
-    )
-
-
 def _generation_record(example_id: str, ex: Any, behaviour: Behaviour, case_rng: random.Random) -> tuple[dict, list[str]]:
-    request = build_request(ex.intent, f"anrf-{example_id}")
+    request = BuildRequest.from_intent(ex.intent, f"anrf-{example_id}")
     try:
         anrf = behaviour.build(request)
         cases = behaviour.cases(case_rng)

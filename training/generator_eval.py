@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from anrf_lsp.intent.schema import StructuredIntent
 from models.confidence import Calibration, fit, nonconformity
 from models.confidence import summary as calibration_summary
-from training.intent_schema import StructuredIntent
 
 
 def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-PAD, BOS, EOS = "<pad>", "<s>", "</s>"
-SPECIAL_TOKENS = (PAD, BOS, EOS)
+from anrf_lsp.program.prompt import BOS, EOS, PAD, SPECIAL_TOKENS
+
+__all__ = ["BOS", "EOS", "PAD", "SPECIAL_TOKENS", "decode", "encode", "save_for_transformers", "train_tokenizer"]
 
 
 def train_tokenizer(texts: Iterable[str], vocab_size: int = 2048, min_frequency: int = 2) -> Any:

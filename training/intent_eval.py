@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from training.intent_labels import IGNORE, TAGS, tags_for_tokens
+from anrf_lsp.intent.labels import IGNORE, TAGS, tags_for_tokens
 
 TARGETS = {"intent_accuracy": 0.97, "operation_accuracy": 0.95, "entity_f1": 0.95, "constraint_f1": 0.98, "out_of_scope_precision": 0.95}
 
@@ -28,7 +28,7 @@ def macro_f1(gold: list[str], pred: list[str], labels: list[str]) -> float:
 
 def constraint_scores(records: list[dict[str, Any]]) -> dict[str, float]:
     """Parser output vs labelled constraints, matched as (type, formal_spec) multisets per text."""
-    from training.constraints import parse_constraints
+    from anrf_lsp.intent.constraints import parse_constraints
 
     tp = fp = fn = 0
     misses: list[str] = []

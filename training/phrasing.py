@@ -7,7 +7,7 @@ five families; whole templates can be held out so validation and test measure
 phrasings the model never saw (`HELD_OUT_TEMPLATES`, `templates_for_split`).
 Names are often random so a model learns to copy them from the text rather than
 memorise them; constraints come from the same phrase table the rule parser
-(training/constraints.py) reads, so labels and parser agree by construction and
+(anrf_lsp/intent/constraints.py) reads, so labels and parser agree by construction and
 the tests check it. Everything is drawn from the given `random.Random`: the same
 seed gives the same examples.
 
@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from anrf_lsp.intent.constraints import parse_constraints
+from anrf_lsp.intent.schema import UNKNOWN_OPERATION, Entity, EntityLabel, IntentConstraint, Parameter, StructuredIntent, Target
 from training import phrasing_words as W
 from training.behaviour import Behaviour
-from training.constraints import parse_constraints
-from training.intent_schema import UNKNOWN_OPERATION, Entity, EntityLabel, IntentConstraint, Parameter, StructuredIntent, Target
 
 Family = Literal["imperative", "user_story", "code_comment", "question", "terse_spec"]
 FAMILIES: tuple[Family, ...] = ("imperative", "user_story", "code_comment", "question", "terse_spec")

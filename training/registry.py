@@ -7,32 +7,13 @@ back by `models:/anrf-intent/<version>` or `models:/anrf-intent@<alias>` into a 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-APP = "anrf-lsp"
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("ANRF_DATA_DIR") or platformdirs.user_data_dir(APP))
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("ANRF_CACHE_DIR") or platformdirs.user_cache_dir(APP))
-
-
-def tracking_uri() -> str:
-    """`MLFLOW_TRACKING_URI` when set, else sqlite under the data dir."""
-    if os.environ.get("MLFLOW_TRACKING_URI"):
-        return os.environ["MLFLOW_TRACKING_URI"]
-    root = data_dir() / "mlflow"
-    root.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{root / 'mlflow.db'}"
+from anrf_lsp.paths import APP, data_dir
+from anrf_lsp.paths import mlflow_tracking_uri as tracking_uri
 
 
 def _default_artifact_root() -> str | None:
@@ -111,34 +92,3 @@ def register(model_dir: Path, name: str, tags: dict[str, str], files: tuple[str,
 
 def set_alias(name: str, alias: str, version: str) -> None:
     _mlflow().MlflowClient().set_registered_model_alias(name, alias, version)
-
-
-def parse_model_uri(uri: str) -> tuple[str, str | None, str | None]:
-    """`models:/name/3` -> (name, "3", None); `models:/name@prod` -> (name, None, "prod")."""
-    rest = uri.removeprefix("models:/").strip("/")
-    if "@" in rest:
-        name, alias = rest.split("@", 1)
-        return name, None, alias
-    name, _, version = rest.partition("/")
-    if not name or not version:
-        raise ValueError(f"not a model URI: {uri!r} (use models:/NAME/VERSION or models:/NAME@ALIAS)")
-    return name, version, None
-
-
-def download_model(uri: str) -> Path:
-    """A registered model's files in the local cache (downloaded once per version)."""
-    name, version, alias = parse_model_uri(uri)
-    mlflow = _mlflow()
-    client = mlflow.MlflowClient()
-    try:
-        found = client.get_model_version_by_alias(name, alias) if alias else client.get_model_version(name, version)
-    except mlflow.exceptions.MlflowException as exc:
-        raise FileNotFoundError(f"{uri}: no such registered model version in {tracking_uri()}") from exc
-    target = cache_dir() / "models" / name / str(found.version)
-    if not target.is_dir():
-        partial = target.with_name(target.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{found.version}", dst_path=str(partial))
-        partial.rename(target)  # atomic: a cache entry is complete or absent
-    return target

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from anrf_lsp.format import confidence
+
 from ..execution.ops import OPS
 from ..format.document import Document
 from ..format.jsonsource import Span
-from . import confidence
 from .describe import clip, property_of, string_of, summary
 from .fields import EXEC_EDGE, EXEC_NODE, SCOPE_LAYERS, SCOPE_LISTS, SCOPE_NAMES, SEMANTIC_EDGE, SEMANTIC_NODE, TYPE
 from .index import Definition, IdIndex, Reference

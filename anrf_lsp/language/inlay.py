@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from anrf_lsp.format import confidence
+
 from ..format.document import Document
-from . import confidence
 from .fields import EXEC_NODE, SEMANTIC_NODE
 from .index import IdIndex, build_index
 from .intent_comments import Intent, line_end

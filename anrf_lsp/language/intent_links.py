@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import confidence
+from anrf_lsp.format import confidence
 
 SOURCE_URI, SOURCE_LINE, SOURCE_SHA = "source_uri", "source_line", "source_text_sha256"
 STRUCTURED_INTENT = "structured_intent"

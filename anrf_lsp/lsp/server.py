@@ -638,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     """`anrf-lsp` console script (same as `anrf lsp`)."""
     import argparse
 
-    from anrf_lsp.cli import add_lsp_arguments
+    from anrf_lsp.cli_common import add_lsp_arguments
 
     parser = argparse.ArgumentParser(prog="anrf-lsp", description="ANRF language server")
     add_lsp_arguments(parser)

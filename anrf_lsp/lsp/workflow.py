@@ -615,7 +615,7 @@ def _request(args: tuple[Any, ...], command: str) -> Request:
 
 
 def _append_feedback(record: dict[str, Any]) -> Path:
-    from training.registry import data_dir
+    from anrf_lsp.paths import data_dir
 
     path = data_dir() / FEEDBACK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

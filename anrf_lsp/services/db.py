@@ -180,7 +180,7 @@ TABLES = {cls.__tablename__: cls for cls in (Context, Intent, Anrf, Generation, 
 
 def default_url() -> str:
     """SQLite file `metadata.db` under the data dir (`ANRF_DATA_DIR` or the platformdirs one)."""
-    from training.registry import data_dir
+    from anrf_lsp.paths import data_dir
 
     root = data_dir()
     root.mkdir(parents=True, exist_ok=True)

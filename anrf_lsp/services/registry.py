@@ -29,7 +29,7 @@ import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from anrf_lsp.format.protobuf import ProtobufFormatError, from_protobuf, to_protobuf
-from training.registry import data_dir
+from anrf_lsp.paths import data_dir
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _VERSION_FILE = re.compile(r"([1-9][0-9]*)\.anrf")

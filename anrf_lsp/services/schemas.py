@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from training.intent_schema import IntentConstraint, StructuredIntent
+from anrf_lsp.intent.schema import IntentConstraint, StructuredIntent
 
 CheckName = Literal["structure", "types", "cross_layer", "references", "intent"]
 CheckStatus = Literal["PASS", "FAIL", "WARN"]

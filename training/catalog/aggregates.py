@@ -6,7 +6,7 @@ max/min/mean/first_even give null, searches give -1, false or "".
 
 from __future__ import annotations
 
-from training.builder import Function, Ref
+from anrf_lsp.program.builder import Function, Ref
 
 from .common import function, ints, numbers, words
 

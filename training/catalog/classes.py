@@ -15,8 +15,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from anrf_lsp.program.builder import ClassBuilder, Program
 from training.behaviour import Behaviour, BuildRequest, Case
-from training.builder import ClassBuilder, Program
 
 from .common import ints
 

@@ -3,7 +3,7 @@ signature), the `function` factory that turns a spec into a `Behaviour`, and
 random value generators for test cases.
 
 A function behaviour is written once as a body emitter, `body(f, *params)`, that
-adds statements to a `training.builder.Function`; modules reuse the same emitters,
+adds statements to a `anrf_lsp.program.builder.Function`; modules reuse the same emitters,
 so a function in a module is built exactly like the standalone behaviour.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from anrf_lsp.program.builder import Function, Program, split_top_level
 from training.behaviour import TYPES, Behaviour, BuildRequest, Case, Param
-from training.builder import Function, Program
 
 # key -> spec of every function behaviour (modules build their members from these)
 SPECS: dict[str, FunctionSpec] = {}
@@ -55,19 +55,6 @@ def params(text: str) -> tuple[Param, ...]:
             raise ValueError(f"parameter type {type_.strip()!r} is not in behaviour.TYPES")
         out.append(Param(name.strip(), type_.strip()))
     return tuple(out)
-
-
-def split_top_level(text: str) -> list[str]:
-    """Split on commas outside brackets."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += (ch == "[") - (ch == "]")
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    return [*parts, current]
 
 
 def function(

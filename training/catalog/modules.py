@@ -12,8 +12,8 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from anrf_lsp.program.builder import Function, Program, Ref
 from training.behaviour import Behaviour, BuildRequest, Case
-from training.builder import Function, Program, Ref
 
 from . import aggregates, numeric, strings, transforms  # noqa: F401 - importing them fills SPECS, which members come from
 from .common import SPECS, FunctionSpec, params

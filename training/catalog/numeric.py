@@ -8,7 +8,7 @@ cases respect them.
 
 from __future__ import annotations
 
-from training.builder import Function, Ref
+from anrf_lsp.program.builder import Function, Ref
 
 from .common import function, returning
 

@@ -4,7 +4,7 @@ separator); every behaviour accepts the empty string."""
 
 from __future__ import annotations
 
-from training.builder import Function, Ref
+from anrf_lsp.program.builder import Function, Ref
 
 from .common import WORDS, function, letters, returning, sentence, words
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from training.builder import Function, Ref
+from anrf_lsp.program.builder import Function, Ref
 
 from .common import function, ints, numbers, words
 

@@ -3,7 +3,7 @@ its declared input types (empty strings and lists included)."""
 
 from __future__ import annotations
 
-from training.builder import Function, Ref
+from anrf_lsp.program.builder import Function, Ref
 
 from .common import function, ints, letters, numbers, returning
 

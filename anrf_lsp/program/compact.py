@@ -3,7 +3,7 @@
 A model should not spend tokens (or make mistakes) on ids, the symbol table,
 cross-layer references and edges: all of them follow from the program. The
 compact form is a small Python-like program text; `assemble` replays it through
-`training.builder` (the same DSL the catalog uses), so the JSON it derives is
+`anrf_lsp.program.builder` (the same DSL the catalog uses), so the JSON it derives is
 exactly what a behaviour would have built. `to_compact` is the inverse, used to
 make training targets from catalog documents. The grammar is in
 docs/compact-form.md; an example:
@@ -31,9 +31,7 @@ from typing import Any
 
 from anrf_lsp.execution.ops import OPS
 
-from .behaviour import BuildRequest
-from .builder import _BASE_TYPES, _EXPRESSION_OPS, ClassBuilder, Function, Program, Ref
-from .catalog.common import split_top_level
+from .builder import _BASE_TYPES, _EXPRESSION_OPS, GENERATED_BY, BuildRequest, ClassBuilder, Function, Program, Ref, split_top_level
 
 MAX_CHARS = 65_536  # far above any catalog program (the largest is ~2,000 characters)
 MAX_LINES = 2_000
@@ -640,7 +638,7 @@ class _ExprParser:
 
 
 def to_compact(anrf: dict[str, Any]) -> str:
-    """The canonical compact text of a document built by training.builder.
+    """The canonical compact text of a document built by anrf_lsp.program.builder.
 
     The text is checked by assembling it again: a document the builder could not
     have produced (or that the text cannot reproduce) raises CompactError."""
@@ -690,7 +688,8 @@ class _Renderer:
         intent = self.doc["intent"]
         module = [n["label"] for n in self.sem_nodes if n["node_type"] == "module"]
         name = module[0] if module else self.function_names[0]
-        return BuildRequest(self.doc["anrf_id"], name, (), intent["description"], tuple(intent["constraints"]))
+        generated_by = (self.doc.get("metadata") or {}).get("generated_by", GENERATED_BY)
+        return BuildRequest(self.doc["anrf_id"], name, (), intent["description"], tuple(intent["constraints"]), generated_by)
 
     def type_spec(self, type_id: str) -> str:
         entry = self.types[type_id]

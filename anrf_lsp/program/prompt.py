@@ -6,8 +6,11 @@ is cut, because the operation key and the signature carry most of what the progr
 
 from __future__ import annotations
 
-from training.intent_schema import StructuredIntent
+from anrf_lsp.intent.schema import StructuredIntent
 
+# The generator tokenizer's special tokens (ids 0, 1, 2 of every tokenizer we train; a LoRA model keeps its own).
+PAD, BOS, EOS = "<pad>", "<s>", "</s>"
+SPECIAL_TOKENS = (PAD, BOS, EOS)
 PROGRAM_MARKER = "---"  # the model writes the compact program after this line
 DESCRIPTION_CHARS = 160
 

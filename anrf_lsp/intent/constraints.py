@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from training.intent_schema import ConstraintType, IntentConstraint
+from anrf_lsp.intent.schema import ConstraintType, IntentConstraint
 
 Span = tuple[int, int]
 _Result = tuple[ConstraintType, str] | None

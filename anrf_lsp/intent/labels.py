@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import get_args
 
-from training.intent_schema import UNKNOWN_OPERATION, EntityLabel, IntentType
+from anrf_lsp.intent.schema import UNKNOWN_OPERATION, EntityLabel, IntentType
 
 INTENT_TYPES: tuple[str, ...] = get_args(IntentType)
 ENTITY_LABELS: tuple[str, ...] = get_args(EntityLabel)

@@ -42,13 +42,51 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from anrf_lsp.execution.ops import OPS
 
-from .behaviour import BuildRequest
+if TYPE_CHECKING:
+    from anrf_lsp.intent.schema import StructuredIntent
 
-GENERATED_BY = "training.builder"
+# `metadata.generated_by` of a document built without a model (the training catalog, the importer);
+# the generator passes its own name and version instead.
+GENERATED_BY = "anrf-lsp builder"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """What a structured intent fixes about the ANRF to build."""
+
+    anrf_id: str
+    name: str  # target name (function, class or module)
+    param_names: tuple[str, ...]  # one per parameter, in order (functions only; others use the defaults)
+    description: str  # goes to intent.description
+    constraints: tuple[dict[str, str], ...] = ()  # ANRF constraints {type, description, formal_spec}
+    generated_by: str = GENERATED_BY  # goes to metadata.generated_by: what wrote the program
+
+    @classmethod
+    def from_intent(cls, intent: StructuredIntent, anrf_id: str, generated_by: str = GENERATED_BY) -> BuildRequest:
+        """What a structured intent fixes (the data build and generation at run time use this one rule)."""
+        if intent.target is None:
+            raise ValueError("an out_of_scope intent has nothing to build")
+        return cls(anrf_id=anrf_id, name=intent.target.name, param_names=tuple(p.name for p in intent.parameters),
+                   description=intent.description, constraints=tuple(c.model_dump(mode="json") for c in intent.constraints),
+                   generated_by=generated_by)
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas outside brackets (`a: int, b: list[int]`)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*parts, current]
+
 ProgramKind = Literal["function", "class", "module"]
 
 # Behaviour type vocabulary -> (type_id, type name, type_kind)
@@ -121,7 +159,7 @@ class Function:
         self._controls: list[str] = [self.sem_id]
         self._last_if: tuple[str, list[tuple[str, str]], str] | None = None
         self._tails: list[tuple[str, str]] = []
-        self.source_line = 0  # set by a text front end (training/compact.py): the line being built
+        self.source_line = 0  # set by a text front end (anrf_lsp/program/compact.py): the line being built
         self.node_lines: dict[str, int] = {}  # node id -> source_line when it was created
 
         self.entry = self._node("function_def", [], {"name": name})
@@ -524,7 +562,7 @@ class Program:
                 "edges": exec_edges,
                 "properties": {"complexity": self.complexity()},
             },
-            "metadata": {"generated_by": GENERATED_BY},
+            "metadata": {"generated_by": self.request.generated_by},
         }
 
     def _semantic_nodes(self, intent_refs: list[str]) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:

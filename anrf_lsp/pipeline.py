@@ -1,0 +1,246 @@
+"""The one generation pipeline: analyze -> generate (N-best) -> verify -> confidence -> store, and
+feedback on the result. The `anrf` CLI, the language server and the HTTP service all call these
+functions, so a request is refused, verified, named and recorded the same way wherever it comes from.
+
+Plain synchronous functions (callers run them off their event loop); the models are passed in,
+loaded by whoever holds them (the CLI per run, the server and the service once)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from anrf_lsp.intent.schema import StructuredIntent
+
+ANRF_SUFFIX = ".anrf.json"
+
+
+class GenerationRefused(RuntimeError):
+    """Nothing was generated, for a reason to tell the user as is (out of scope, no valid program);
+    `attempts` are the rejected hypotheses, if any were decoded."""
+
+    def __init__(self, message: str, attempts: list[Any] | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []
+
+
+# -- analyze ------------------------------------------------------------------------------------
+
+
+def refusal(intent: StructuredIntent) -> str | None:
+    """Why `intent` cannot be generated (the one message every entry point shows), or None."""
+    if intent.intent_type == "out_of_scope" or intent.target is None:
+        text = " ".join(intent.description.split())
+        shown = text[:80] + ("…" if len(text) > 80 else "")
+        return f"“{shown}” is not a request ANRF can generate (out of scope); describe a function, class or module to create"
+    return None
+
+
+def analyze(intent_model: Any, text: str) -> StructuredIntent:
+    """The structured intent of a request text."""
+    return intent_model.analyze(text)
+
+
+# -- generate and verify ----------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    """What the checkers say of a generated document."""
+
+    errors: int
+    warnings: int
+    infos: int = 0
+
+    @classmethod
+    def of(cls, anrf: dict[str, Any]) -> Verification:
+        from checkers import check_text
+
+        findings = check_text(json.dumps(anrf, indent=2, ensure_ascii=False))
+        count = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+        return cls(count["error"], count["warning"], count["info"])
+
+
+@dataclass
+class Outcome:
+    """A generation: the document and everything the entry points report or store about it."""
+
+    intent: StructuredIntent
+    anrf: dict[str, Any]
+    confidence: float | None  # calibrated P(correct); None for an uncalibrated model
+    accepted: bool | None  # the conformal acceptance rule; None when uncalibrated
+    generation_id: str
+    model: str
+    verification: Verification
+    attempts: int = 1
+    rejected: list[str] = field(default_factory=list)  # why the other hypotheses were turned down
+    seconds: float = 0.0
+    tokens: int = 0
+    remote: bool = False
+
+    @property
+    def anrf_id(self) -> str:
+        return str(self.anrf.get("anrf_id", ""))
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON the CLI prints and the editor command returns (the service answers a subset)."""
+        return {"anrfId": self.anrf_id, "generationId": self.generation_id, "confidenceScore": self.confidence,
+                "accepted": self.accepted, "model": self.model,
+                "verification": {"errors": self.verification.errors, "warnings": self.verification.warnings,
+                                 "attempts": self.attempts, "rejected": self.rejected, "accepted": self.accepted}}
+
+    def describe(self) -> str:
+        score = "uncalibrated" if self.confidence is None else f"confidence {self.confidence:.2f}"
+        return f"{score}, {self.verification.errors} error(s), {self.verification.warnings} warning(s)"
+
+
+def generate(
+    generator: Any,
+    intent: StructuredIntent,
+    hypotheses: int = 4,
+    timeout_s: float = 30.0,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
+    anrf_id: str | None = None,
+) -> Outcome:
+    """Generate, verify and score ANRF for `intent`. Raises GenerationRefused (out of scope, or no
+    hypothesis made a valid program: the message says why), GenerationCancelled when `cancelled()`."""
+    from models.generator import GenerationCancelled, GenerationError
+
+    why = refusal(intent)
+    if why is not None:
+        raise GenerationRefused(why)
+    try:
+        generation = generator.generate(intent, n=hypotheses, timeout_s=timeout_s, progress=progress, cancelled=cancelled, anrf_id=anrf_id)
+    except GenerationCancelled:
+        raise
+    except GenerationError as exc:
+        raise GenerationRefused(str(exc), exc.attempts) from exc
+    return Outcome(
+        intent=intent, anrf=generation.anrf, confidence=generation.confidence, accepted=generation.accepted,
+        generation_id=str(uuid.uuid4()), model=getattr(generator, "name", str(getattr(generator, "directory", type(generator).__name__))),
+        verification=Verification.of(generation.anrf), attempts=len(generation.attempts),
+        rejected=[a.error for a in generation.attempts if not a.valid and a.error], seconds=generation.seconds,
+        tokens=sum(len(a.token_log_probs) for a in generation.attempts),
+    )
+
+
+def from_remote(intent: StructuredIntent, answer: dict[str, Any], server_url: str, seconds: float) -> Outcome:
+    """An Outcome for a generation an `anrf serve` instance made (RemoteClient.generate's answer)."""
+    anrf = answer["document"]
+    return Outcome(intent=intent, anrf=anrf, confidence=answer.get("confidenceScore"), accepted=None,
+                   generation_id=str(answer.get("generationId") or ""), model=server_url, verification=Verification.of(anrf),
+                   seconds=seconds, remote=True)
+
+
+# -- store: the one naming policy for new files --------------------------------------------------------
+
+
+def file_stem(name: str) -> str:
+    """A file name stem from a target name (anything odd becomes `_`)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "generated"
+
+
+def free_path(path: Path, taken: Iterable[str] = ()) -> Path:
+    """`path` when no file is there (nor in `taken`: names being written), else `<stem>-2.anrf.json`,
+    `-3`... beside it: the one naming policy for new files."""
+    taken = set(taken)
+    stem = path.name.removesuffix(ANRF_SUFFIX)
+    for k in range(1, 10_000):
+        candidate = path if k == 1 else path.with_name(f"{stem}-{k}{ANRF_SUFFIX}")
+        if not candidate.exists() and str(candidate) not in taken:
+            return candidate
+    raise FileExistsError(f"no free file name beside {path}")
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Write `text` to `path` or the next free name beside it (its folder made if missing), never over a
+    file: each name is claimed with an exclusive create, so a file that appears meanwhile is kept too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        candidate = free_path(path)
+        try:
+            with candidate.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+            return candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free file name beside {path}")
+
+
+def document_text(anrf: dict[str, Any]) -> str:
+    """The text a generated document is written as (what editors show and the checkers' ranges refer to)."""
+    return json.dumps(anrf, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- feedback --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Feedback:
+    """A user's verdict on a generation, and their correction when they edited the file."""
+
+    generation_id: str
+    accepted: bool
+    corrected_anrf: dict[str, Any] | None = None
+    anrf_id: str | None = None
+    confidence_score: Any = None
+    model: str | None = None
+    intent: str | None = None
+    uri: str | None = None
+    edited: bool = False
+
+    def record(self) -> dict[str, Any]:
+        return {"time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "accepted": self.accepted, "uri": self.uri,
+                "anrfId": self.anrf_id, "generationId": self.generation_id, "confidenceScore": self.confidence_score, "model": self.model,
+                "intent": self.intent, "edited": self.edited, "correctedAnrf": self.corrected_anrf}
+
+
+class FeedbackStore(Protocol):
+    """Where feedback goes; `record` returns where it went (a path, a feedback id)."""
+
+    def record(self, feedback: Feedback) -> str: ...
+
+
+class LocalFeedbackStore:
+    """JSON lines in `<data dir>/feedback.jsonl` (no service: the editor on its own)."""
+
+    FILE = "feedback.jsonl"
+
+    def __init__(self, path: Path | None = None):
+        from anrf_lsp.paths import data_dir
+
+        self.path = path or data_dir() / self.FILE
+
+    def record(self, feedback: Feedback) -> str:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(feedback.record(), ensure_ascii=False) + "\n")
+        return str(self.path)
+
+
+class DatabaseFeedbackStore:
+    """The service's metadata database (`anrf serve`); the generation must be one it made."""
+
+    def __init__(self, db: Any):
+        self.db = db
+
+    def record(self, feedback: Feedback) -> str:
+        return self.db.add_feedback(generation_id=feedback.generation_id, accepted=feedback.accepted, corrected_anrf=feedback.corrected_anrf)
+
+
+class RemoteFeedbackStore:
+    """An `anrf serve` instance's database, over its HTTP API (the editor in remote mode)."""
+
+    def __init__(self, client: Any):
+        self.client = client
+
+    def record(self, feedback: Feedback) -> str:
+        answer = self.client.feedback(feedback.generation_id, feedback.accepted, feedback.corrected_anrf)
+        return str(answer.get("feedbackId", "")) if isinstance(answer, dict) else ""

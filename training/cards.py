@@ -1,0 +1,99 @@
+"""Model cards of the two models, written by `anrf train` beside the runtime files (and registered
+with them): what the model is, its data, its test figures, and the command that reproduces it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any], args: argparse.Namespace) -> None:
+    from training.intent_eval import TARGETS
+
+    dataset = summary["dataset"]
+    size_mb = sum(p.stat().st_size for p in (out / "encoder").rglob("*") if p.is_file()) / 2**20
+    rows = "\n".join(f"| {k} | {metrics[k]:.4f} | {'>= ' + str(TARGETS[k]) if k in TARGETS else ''} |"
+                     for k in ("intent_accuracy", "intent_macro_f1", "operation_accuracy", "entity_f1", "out_of_scope_precision",
+                               "out_of_scope_recall", "constraint_precision", "constraint_recall", "constraint_f1"))
+    parity = summary["parity"]
+    epochs = [h for h in summary["history"] if "eval_joint" in h]
+    best = max(epochs, key=lambda h: h["eval_joint"]) if epochs else None
+    validation = "" if best is None else (
+        f"\nValidation split (its own unseen templates) at the restored best epoch {best['epoch']:g}: intent accuracy "
+        f"{best['eval_intent_accuracy']:.4f}, operation accuracy {best['eval_operation_accuracy']:.4f}, entity F1 {best['eval_entity_f1']:.4f}.\n")
+    card = f"""# anrf-intent (intent analysis model v1)
+
+Joint model: the {summary['base']} encoder fine-tuned with three linear heads: `intent_type` (6 classes), `operation` (the catalog's behaviour keys
+plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints come from the rule-based parser
+(`anrf_lsp/intent/constraints.py`), not the model.
+
+- Runtime: CTranslate2 int8 encoder (`encoder/`, {size_mb:.1f} MiB) + numpy heads (`heads.npz`) + `tokenizer.json`; no torch.
+- Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
+- Training: {len(epochs)} epochs evaluated (early stopping, patience {args.patience}; the best epoch by the mean of the three validation
+  figures is restored), batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}.
+
+## Test split ({metrics['examples']} texts, phrasing templates unseen in training)
+
+| metric | value | target |
+|---|---|---|
+{rows}
+
+CTranslate2 int8 vs PyTorch on the test split: intent {parity['intent']:.2%}, operation {parity['operation']:.2%},
+per-token tags {parity['tokens']:.2%}, whole prediction {parity['whole_prediction']:.2%}.
+{validation}
+## Reproduce
+
+```
+pip install -e '.[train]' torch==2.13.0
+anrf data build --seed {summary['config'].get('seed', 0)}
+anrf train intent --data {dataset['name']}/{dataset['version']} --out models/intent-v1
+```
+(`anrf data build` writes the version stamp of the day; the manifest hash above identifies the content.)
+
+## Limits
+Trained on synthetic phrasings of the 77 catalog behaviours: requests outside the catalog get `operation: unknown` at best,
+and the model has seen English only. The `confidence` field is the intent head's softmax probability (not calibrated).
+"""
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+
+
+def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any], calibration: Any, args: argparse.Namespace) -> None:
+    from training import storage
+
+    dataset = storage.identity(summary["data"])
+    size_mb = sum(p.stat().st_size for p in (out / "generator").rglob("*") if p.is_file()) / 2**20
+    targets = {"validity": 0.99, "execution_accuracy": 0.90, "ece": 0.05}
+    rows = "\n".join(f"| {k} | {metrics[k]:.4f} | {targets.get(k, '')} |" for k in
+                     ("validity", "execution_accuracy", "exact_match", "bleu", "rouge_l", "ece", "brier", "coverage",
+                      "latency_p50_s", "latency_p95_s", "mean_attempts") if k in metrics)
+    if args.base:
+        what = (f"`{args.base}` ({summary.get('parameters', 0) / 1e6:.1f}M parameters) fine-tuned with LoRA (preset `{args.preset}`,"
+                f" {summary.get('trainable_parameters', 0) / 1e6:.2f}M trainable, merged) on (intent prompt, compact program) pairs,"
+                " with the checkpoint's own tokenizer")
+    else:
+        what = (f"A {summary.get('parameters', 0) / 1e6:.1f}M-parameter Llama-architecture causal LM (preset `{args.preset}`) trained from"
+                " scratch on (intent prompt, compact program) pairs, with a byte-level BPE tokenizer trained on the same corpus")
+    base = f" --base {args.base}" if args.base else ""
+    card = f"""# anrf-generator (generation model v1)
+
+{what}. It writes the compact form (docs/compact-form.md); the assembler expands it into ANRF v1.
+
+- Runtime: CTranslate2 int8 (`generator/`, {size_mb:.1f} MiB) + `tokenizer.json`; no torch.
+- Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
+- Calibration: {calibration.examples} calibration-split generations ({calibration.correct} correct); conformal threshold at
+  alpha {calibration.alpha} on the negative mean token log-probability: {calibration.threshold:.4f}.
+
+## Test split ({metrics['examples']:.0f} records, N-best {args.hypotheses})
+
+| metric | value | target |
+|---|---|---|
+{rows}
+
+## Reproduce
+
+```
+anrf train generator --data {dataset['name']}/{dataset['version']} --out {args.out} --preset {args.preset}{base} --epochs {args.epochs:g}
+```
+"""
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
