@@ -11,31 +11,15 @@ import asyncio
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from typing import Any
 
+from anrf_lsp import pipeline
 from anrf_lsp.remote import RemoteClient
 from anrf_lsp.settings import RemoteServer, Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class GenerationResult:
-    """What a generation produced, locally or remotely."""
-
-    anrf: dict[str, Any]
-    confidence: float | None
-    generation_id: str
-    model: str
-    attempts: int = 1
-    rejected: list[str] = field(default_factory=list)
-    accepted: bool | None = None
-    seconds: float = 0.0
-    remote: bool = False
 
 
 class ModelHost:
@@ -81,10 +65,10 @@ class ModelHost:
         return await loop.run_in_executor(self._executor, model.analyze, text)
 
     async def generate(self, intent: Any, settings: Settings, cancelled: Callable[[], bool],
-                       progress: Callable[[int], None] | None = None) -> GenerationResult:
-        """ANRF for a StructuredIntent: locally (the generator loads on first use) with `cancelled` polled by the
-        decoder at every token, or by the remote server. Raises GenerationError/GenerationCancelled, ModelNotFound
-        or RemoteError."""
+                       progress: Callable[[int], None] | None = None) -> pipeline.Outcome:
+        """ANRF for a StructuredIntent through the generation pipeline: locally (the generator loads on first use)
+        with `cancelled` polled by the decoder at every token, or by the remote server. Raises GenerationRefused,
+        GenerationCancelled, ModelNotFound or RemoteError."""
         from models.generator import GenerationCancelled
 
         if settings.server.url:
@@ -100,24 +84,16 @@ class ModelHost:
                 if cancelled():
                     task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)  # no "never retrieved"
                     raise GenerationCancelled("generation cancelled")
-            answer = task.result()
-            return GenerationResult(anrf=answer["document"], confidence=answer.get("confidenceScore"),
-                                    generation_id=str(answer.get("generationId") or ""), model=remote.url, remote=True,
-                                    seconds=time.monotonic() - started)
+            return pipeline.from_remote(intent, task.result(), remote.url, time.monotonic() - started)
 
-        def run() -> GenerationResult:
+        def run() -> pipeline.Outcome:
             if cancelled():  # cancelled while waiting for the slot
                 raise GenerationCancelled("generation cancelled")
             model = self._load("generator", settings.generator_model, settings.model_device)
             if cancelled():
                 raise GenerationCancelled("generation cancelled")
-            generation = model.generate(intent, n=settings.hypotheses, timeout_s=settings.generation_timeout_s,
-                                        progress=progress, cancelled=cancelled)
-            return GenerationResult(
-                anrf=generation.anrf, confidence=generation.confidence, generation_id=str(uuid.uuid4()),
-                model=str(model.directory), attempts=len(generation.attempts),
-                rejected=[a.error for a in generation.attempts if not a.valid and a.error], accepted=generation.accepted,
-                seconds=generation.seconds)
+            return pipeline.generate(model, intent, hypotheses=settings.hypotheses, timeout_s=settings.generation_timeout_s,
+                                     cancelled=cancelled, progress=progress)
 
         return await asyncio.get_running_loop().run_in_executor(self._executor, run)
 

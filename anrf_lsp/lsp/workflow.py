@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from anrf_lsp import pipeline
 from anrf_lsp.language import intent_comments, intent_links
 from anrf_lsp.language.intent_comments import Intent
 from anrf_lsp.language.intent_links import Link
@@ -49,7 +50,6 @@ ACCEPT_COMMAND = "anrf.accept"
 REJECT_COMMAND = "anrf.reject"
 GENERATE_KIND = "refactor.anrf"  # code action kinds: Generate/Analyze/Regenerate (lightbulb menu)
 FEEDBACK_KIND = "source.anrf"  # Accept/Reject: about the whole file (Source Action menu)
-FEEDBACK_FILE = "feedback.jsonl"
 SCAN_INTERVAL_S = 5.0  # a document opened within this time of the last scan reuses it
 MAX_ANALYSES = 256  # remembered "Analyze intent" results (for hover)
 
@@ -327,6 +327,7 @@ class Workflow:
 
     async def generate(self, args: tuple[Any, ...]) -> dict[str, Any]:
         """Analyze -> generate -> verify -> create the file; see the module docstring."""
+        from anrf_lsp.pipeline import GenerationRefused
         from anrf_lsp.remote import RemoteError
         from models.generator import GenerationCancelled, GenerationError
         from models.locate import ModelNotFound
@@ -345,7 +346,7 @@ class Workflow:
             log.info("generation %s cancelled; it stopped %.0f ms after the cancel request", job.id, after)
             self._end_progress(job, "cancelled")
             return {"cancelled": True, "stoppedAfterMs": round(after, 1)}
-        except (GenerationError, ModelNotFound, RemoteError, WorkflowError, OSError) as exc:
+        except (GenerationRefused, GenerationError, ModelNotFound, RemoteError, WorkflowError, OSError) as exc:
             message = f"anrf: generation failed: {self._explain(exc, started)}"
             self._show(types.MessageType.Error, message)
             self._end_progress(job, "failed")
@@ -360,10 +361,10 @@ class Workflow:
             self._jobs.pop(job.id, None)
 
     def _explain(self, exc: Exception, started: float) -> str:
-        from models.generator import GenerationError
+        from anrf_lsp.pipeline import GenerationRefused
 
         timeout = self.ls.settings.generation_timeout_s
-        if isinstance(exc, GenerationError) and time.monotonic() - started >= timeout:
+        if isinstance(exc, GenerationRefused) and time.monotonic() - started >= timeout:
             return f"no valid ANRF within {timeout:g} s (setting generationTimeoutS): {exc}"
         return str(exc)
 
@@ -375,9 +376,9 @@ class Workflow:
         intent = await self.ls.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
-        if intent.intent_type == "out_of_scope" or intent.target is None:
-            raise WorkflowError(f"“{intent_comments.clean(request.text)[:80]}” is not a request ANRF can generate (out of scope); "
-                                "describe a function, class or module to create")
+        if (why := pipeline.refusal(intent)) is not None:
+            raise pipeline.GenerationRefused(why)
+        assert intent.target is not None
         structured = intent.model_dump(mode="json")
         loading = not self.ls.models.generator_loaded(settings)
         self._report(job, "loading the generator (first use), then generating" if loading else "generating", 20)
@@ -397,7 +398,7 @@ class Workflow:
             result.anrf, source_uri=source_uri, source_line=request.line, source_text=request.text, structured_intent=structured,
             generation_id=result.generation_id, model=result.model, date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
         intent_links.properties(doc).update(old_props)
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = pipeline.document_text(doc)
         path = self._free_path(request, intent.target.name)
         uri = path.as_uri()
         self._reserved.add(str(path))
@@ -417,19 +418,12 @@ class Workflow:
             self._links[uri] = link
         if uri not in self.ls.analyzer and not self.ls.pull_diagnostics:  # at once, before the editor opens it
             self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=self.ls.diagnostics(analysis)))
-        errors = sum(f.severity == "error" for f in analysis.findings)
-        warnings = sum(f.severity == "warning" for f in analysis.findings)
-        score = "uncalibrated" if result.confidence is None else f"confidence {result.confidence:.2f}"
-        self._end_progress(job, f"created {intent_links.FOLDER}/{path.name} ({score}, {errors} error(s))")
+        self._end_progress(job, f"created {intent_links.FOLDER}/{path.name} ({result.describe()})")
         self._refresh_hints()
         await self._show_document(uri)
         log.info("generated %s in %.2f s (%s)", path, time.monotonic() - started, how)
-        return {
-            "uri": uri, "path": str(path), "anrfId": doc.get("anrf_id"), "generationId": result.generation_id,
-            "confidenceScore": result.confidence, "accepted": result.accepted, "intent": structured, "created": how,
-            "verification": {"errors": errors, "warnings": warnings, "attempts": result.attempts, "rejected": result.rejected},
-            "seconds": round(time.monotonic() - started, 3),
-        }
+        return {"uri": uri, "path": str(path), **result.summary(), "intent": structured, "created": how,
+                "seconds": round(time.monotonic() - started, 3)}
 
     async def _old_link(self, request: Request) -> dict[str, str]:
         """Regenerating an ANRF file: its link to the comment carries over to the new file."""
@@ -441,20 +435,19 @@ class Workflow:
         return {k: str(props[k]) for k in (intent_links.SOURCE_URI, intent_links.SOURCE_LINE, intent_links.SOURCE_SHA) if k in props}
 
     def _free_path(self, request: Request, name: str) -> Path:
-        """`<workspace>/anrf/<name>.anrf.json`, or `<name>-2...`: never an existing file (on disk, open, or being created)."""
+        """`<workspace>/anrf/<name>.anrf.json` (a regenerated file: beside the old one, under its base name), by the
+        pipeline's naming policy; files open in the editor or being created count as taken."""
         from pygls.uris import to_fs_path
 
         if request.regenerate and request.uri and (old := to_fs_path(request.uri)):
             folder, stem = Path(old).parent, re.sub(r"-\d+$", "", Path(old).name.removesuffix(intent_links.SUFFIX))
         else:
             folder, stem = self._root_for(request.uri) / intent_links.FOLDER, name
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._") or "generated"
         taken = set(self._reserved) | {p for u in self.ls.analyzer.uris() if (p := to_fs_path(u))}
-        for k in range(1, 10_000):
-            candidate = folder / (f"{stem}{intent_links.SUFFIX}" if k == 1 else f"{stem}-{k}{intent_links.SUFFIX}")
-            if not candidate.exists() and str(candidate) not in taken:
-                return candidate
-        raise WorkflowError(f"no free file name beside {folder / stem}")
+        try:
+            return pipeline.free_path(folder / f"{pipeline.file_stem(stem)}{pipeline.ANRF_SUFFIX}", taken)
+        except FileExistsError as exc:
+            raise WorkflowError(str(exc)) from None
 
     async def _create(self, path: Path, text: str) -> str:
         """Create the file: a WorkspaceEdit (CreateFile + insert) where the client can apply one, else write it here."""
@@ -562,31 +555,26 @@ class Workflow:
             self._show(types.MessageType.Warning, message)
             raise RuntimeError(message)
         edited = tree is None or meta.get(intent_links.CONTENT_SHA) != intent_links.content_hash(tree)
-        corrected = tree if edited and isinstance(tree, dict) else None
-        record = {
-            "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "accepted": accepted, "uri": uri,
-            "anrfId": tree.get("anrf_id") if isinstance(tree, dict) else None, "generationId": generation_id,
-            "confidenceScore": meta.get("confidence_score"), "model": meta.get(intent_links.GENERATION_MODEL),
-            "intent": (tree.get("intent") or {}).get("description") if isinstance(tree, dict) and isinstance(tree.get("intent"), dict) else None,
-            "edited": edited, "correctedAnrf": corrected,
-        }
+        intent = tree.get("intent") if isinstance(tree, dict) else None
+        feedback = pipeline.Feedback(
+            generation_id=str(generation_id), accepted=accepted, corrected_anrf=tree if edited and isinstance(tree, dict) else None,
+            anrf_id=tree.get("anrf_id") if isinstance(tree, dict) else None, confidence_score=meta.get("confidence_score"),
+            model=meta.get(intent_links.GENERATION_MODEL), intent=intent.get("description") if isinstance(intent, dict) else None,
+            uri=uri, edited=edited)
         remote = self.ls.settings.server
-        where = "local"
+        where, path = "local", None
         if remote.url:
-            client = RemoteClient(remote.url, remote.api_key, remote.timeout_s)
             try:
-                await asyncio.to_thread(client.feedback, str(generation_id), accepted, corrected)
+                await asyncio.to_thread(pipeline.RemoteFeedbackStore(RemoteClient(remote.url, remote.api_key, remote.timeout_s)).record, feedback)
                 where = "remote"
             except RemoteError as exc:
                 self._show(types.MessageType.Warning, f"anrf: feedback kept locally: {exc}")
-                record["remoteError"] = str(exc)
-        path = None
         if where == "local":
-            path = await asyncio.to_thread(_append_feedback, record)
+            path = await asyncio.to_thread(pipeline.LocalFeedbackStore().record, feedback)
         verdict = "acceptance" if accepted else "rejection"
-        suffix = " (with your corrections)" if corrected is not None else ""
+        suffix = " (with your corrections)" if feedback.corrected_anrf is not None else ""
         self._show(types.MessageType.Info, f"ANRF: recorded the {verdict} of {Path(uri).name}{suffix}" + (f" in {path}" if path else " on the server"))
-        return {"recorded": where, "path": str(path) if path else None, "accepted": accepted, "edited": edited, "generationId": generation_id}
+        return {"recorded": where, "path": path, "accepted": accepted, "edited": edited, "generationId": generation_id}
 
     async def _read(self, uri: str) -> str:
         if uri in self.ls.analyzer:
@@ -612,13 +600,3 @@ def _request(args: tuple[Any, ...], command: str) -> Request:
         return Request(text=first["text"], uri=first.get("uri") if isinstance(first.get("uri"), str) else None,
                        line=line if isinstance(line, int) and line >= 0 else 0, regenerate=bool(first.get("regenerate")))
     raise ValueError(f"{command} needs the text to analyze: a string or {{\"text\": ...}}")
-
-
-def _append_feedback(record: dict[str, Any]) -> Path:
-    from anrf_lsp.paths import data_dir
-
-    path = data_dir() / FEEDBACK_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path

@@ -24,7 +24,7 @@ from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from anrf_lsp import __version__
+from anrf_lsp import __version__, pipeline
 
 from . import operations
 from .backend import DATABASE, GENERATOR, REGISTRY, Backend, NotReady
@@ -273,8 +273,8 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
     def feedback(body: FeedbackRequest) -> dict[str, Any]:
         """The user's verdict on a generation (and their correction): training data for the next model."""
         try:
-            feedback_id = backend.db.add_feedback(generation_id=str(body.generationId), accepted=body.accepted,
-                                                  corrected_anrf=body.correctedAnrf)
+            feedback_id = pipeline.DatabaseFeedbackStore(backend.db).record(
+                pipeline.Feedback(generation_id=str(body.generationId), accepted=body.accepted, corrected_anrf=body.correctedAnrf))
         except UnknownGeneration:
             raise HTTPException(404, f"unknown generationId {body.generationId}") from None
         return {"feedbackId": feedback_id}
@@ -315,8 +315,6 @@ def _document_response(backend: Backend, anrf_id: str, version: int | None, fmt:
 
 async def _generate(body: GenerateRequest, request: Request, settings: ServiceSettings, backend: Backend, metrics: Metrics,
                     queue: GenerationQueue) -> Response | dict[str, Any]:
-    from models.generator import GenerationCancelled, GenerationError
-
     generator = backend.require(GENERATOR)
     db, _registry = backend.require(DATABASE), backend.require(REGISTRY)
     intent = body.structuredIntent
@@ -329,14 +327,18 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
     async with queue.slot():
         started = time.monotonic()
         outcome, why = await _run_cancellable(
-            lambda cancelled: generator.generate(intent, n=settings.hypotheses, timeout_s=settings.generation_timeout,
-                                                 cancelled=cancelled, anrf_id=anrf_id),
+            lambda cancelled: pipeline.generate(generator, intent, hypotheses=settings.hypotheses, timeout_s=settings.generation_timeout,
+                                                cancelled=cancelled, anrf_id=anrf_id),
             request, settings.generation_timeout + CANCEL_GRACE_S)
         seconds = time.monotonic() - started
         queue.record(seconds)
-    attempts = getattr(outcome, "attempts", None) or []
-    metrics.tokens.inc(sum(len(a.token_log_probs) for a in attempts))
-    record = {"analysis_id": analysis_id, "model": backend.model_name(), "attempts": len(attempts), "seconds": round(seconds, 4)}
+    if isinstance(outcome, pipeline.Outcome):
+        attempts, tokens = outcome.attempts, outcome.tokens
+    else:
+        rejected = getattr(outcome, "attempts", None) or []
+        attempts, tokens = len(rejected), sum(len(a.token_log_probs) for a in rejected)
+    metrics.tokens.inc(tokens)
+    record = {"analysis_id": analysis_id, "model": backend.model_name(), "attempts": attempts, "seconds": round(seconds, 4)}
 
     if not isinstance(outcome, BaseException):
         version = await anyio.to_thread.run_sync(backend.store, outcome.anrf, "generated")
@@ -351,10 +353,10 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
     if why == "disconnected":
         status, code = "cancelled", CLIENT_CLOSED
         message = "the client disconnected; generation cancelled"
-    elif why == "timeout" or (isinstance(outcome, GenerationError) and seconds >= settings.generation_timeout):
+    elif why == "timeout" or (isinstance(outcome, pipeline.GenerationRefused) and seconds >= settings.generation_timeout):
         status, code = "timeout", 504
         message = f"generation timed out after {settings.generation_timeout:g} s"
-    elif isinstance(outcome, GenerationError) and not isinstance(outcome, GenerationCancelled):
+    elif isinstance(outcome, pipeline.GenerationRefused):
         status, code, message = "failed", 422, str(outcome)
     else:
         status, code, message = "error", 500, f"{type(outcome).__name__}: {outcome}"
