@@ -20,7 +20,7 @@ from anrf_lsp.program.builder import BuildRequest
 BehaviourKind = Literal["function", "class", "module"]
 
 # The type vocabulary of parameters and results (structured intent and ANRF builders agree on it).
-__all__ = ["TYPES", "Behaviour", "BehaviourKind", "BuildRequest", "Case", "Param"]
+__all__ = ["TYPES", "Behaviour", "BehaviourKind", "BuildRequest", "Case", "Param", "renamed_function"]
 
 TYPES = ("int", "float", "number", "str", "bool", "list[int]", "list[float]", "list[number]", "list[str]", "any")
 
@@ -53,3 +53,12 @@ class Behaviour:
     cases: Callable[[random.Random], list[Case]]  # deterministic for a given Random state; include edge cases
     reference: Callable[[Case], Any]  # the expected result of a case (for classes: see the class builders)
     tags: tuple[str, ...] = field(default=())
+
+
+def renamed_function(function: str, behaviour: Behaviour, request: BuildRequest) -> str:
+    """Cases name functions by their default names; a renamed target renames the function (or class prefix)."""
+    if behaviour.kind == "function" and function == behaviour.name:
+        return request.name
+    if behaviour.kind == "class" and function.startswith(behaviour.name + "."):
+        return request.name + function[len(behaviour.name) :]
+    return function

@@ -30,7 +30,7 @@ from typing import Any
 from anrf_lsp.intent.schema import StructuredIntent
 
 from . import storage
-from .behaviour import Behaviour, BuildRequest, Case
+from .behaviour import Behaviour, BuildRequest, Case, renamed_function
 from .proof import prove
 
 SPLITS = ("train", "validation", "calibration", "test")
@@ -178,15 +178,6 @@ def _generation_record(example_id: str, ex: Any, behaviour: Behaviour, case_rng:
         "behaviour": behaviour.key,
     }
     return record, problems
-
-
-def renamed_function(function: str, behaviour: Behaviour, request: BuildRequest) -> str:
-    """Cases name functions by their default names; a renamed target renames the function (or class prefix)."""
-    if behaviour.kind == "function" and function == behaviour.name:
-        return request.name
-    if behaviour.kind == "class" and function.startswith(behaviour.name + "."):
-        return request.name + function[len(behaviour.name) :]
-    return function
 
 
 def _manifest(

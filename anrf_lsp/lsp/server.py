@@ -24,15 +24,13 @@ from . import convert, logs, textsync, workflow
 from .analysis import Analysis, Analyzer
 from .idle_gc import IdleCollector
 from .models import ModelHost
-from .workflow import COMMAND_PARAMS, Workflow
+from .workflow import COMMAND_PARAMS, Workflow, WorkflowHost
 from .workspace_symbols import WorkspaceFiles
 
 log = logging.getLogger(__name__)
 
 VERIFY_COMMAND = "anrf.verify"
 STATUS_COMMAND = "anrf.status"
-ANALYZE_INTENT_COMMAND = "anrf.analyzeIntent"
-GENERATE_COMMAND, ACCEPT_COMMAND, REJECT_COMMAND = workflow.GENERATE_COMMAND, workflow.ACCEPT_COMMAND, workflow.REJECT_COMMAND
 ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
 
@@ -111,16 +109,18 @@ class AnrfLanguageServer(LanguageServer):
         # a document's lazily built source index is not safe to build concurrently).
         self.check_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-check")
         self.feature_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-feature")
-        self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self._encoding, self._on_analysis)
+        self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self.position_encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
         self.idle_gc = IdleCollector()
         self.models = ModelHost(ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-model"))
-        self.workflow = Workflow(self)
+        self.workflow = Workflow(self, WorkflowHost(
+            settings=lambda: self.settings, encoding=self.position_encoding, models=self.models, documents=self.analyzer,
+            check_new=self._check_new, publish=self._publish_new, markdown=self.markdown_supported))
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ------------------------------------------------------------
 
-    def _encoding(self) -> str:
+    def position_encoding(self) -> str:
         """The negotiated position encoding as its wire value ("utf-16"...): `str()` of the
         lsprotocol enum is "PositionEncodingKind.Utf16", which matches no encoding."""
         return types.PositionEncodingKind(self.workspace.position_encoding or types.PositionEncodingKind.Utf16).value
@@ -174,6 +174,18 @@ class AnrfLanguageServer(LanguageServer):
         related = bool(caps and caps.publish_diagnostics and caps.publish_diagnostics.related_information)
         return [convert.diagnostic(f, analysis.positions, analysis.uri, self.settings.docs_url, related) for f in analysis.findings]
 
+    async def _check_new(self, uri: str, text: str) -> Analysis:
+        """Check a document the editor has not opened yet (a file being generated), off the loop."""
+        from .analysis import analyze
+
+        return await asyncio.get_running_loop().run_in_executor(self.check_executor, analyze, uri, None, text, self.settings,
+                                                                self.position_encoding())
+
+    def _publish_new(self, analysis: Analysis) -> None:
+        """Diagnostics of a file not open in the editor, at once (push mode; pull clients ask when they open it)."""
+        if analysis.uri not in self.analyzer and not self.pull_diagnostics:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=analysis.uri, diagnostics=self.diagnostics(analysis)))
+
     def markdown_supported(self) -> bool:
         caps = self.client_capabilities.text_document
         formats = caps.hover.content_format if caps and caps.hover else None
@@ -181,6 +193,7 @@ class AnrfLanguageServer(LanguageServer):
 
 
 server = AnrfLanguageServer()
+server.workflow.register(server)  # its commands and handlers (generate, analyze, accept, reject, progress cancel)
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
@@ -271,7 +284,7 @@ def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams
     uri = params.text_document.uri
     if uri in ls.analyzer:
         text = ls.analyzer.text(uri)
-        encoding = ls._encoding()
+        encoding = ls.position_encoding()
         for change in params.content_changes:
             text = textsync.apply_change(text, change, encoding)
         ls.analyzer.changed(uri, params.text_document.version, text)
@@ -328,22 +341,16 @@ async def _feature_at(ls: AnrfLanguageServer, params: Any, feature: Any, *extra:
     return None if result is None else (analysis, result)
 
 
-def _location(analysis: Analysis, span: Any) -> types.Location:
-    return types.Location(uri=analysis.uri, range=analysis.positions.span_to_client(span))
-
-
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: AnrfLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """A card for what is under the cursor: an ANRF node (ANRF documents) or an intent comment (the workflow's, any other)."""
     from anrf_lsp.language.hover import hover as hover_card
 
-    if params.text_document.uri not in ls.analyzer:
-        return ls.workflow.hover(params.text_document.uri, params.position)
     found = await _feature_at(ls, params, hover_card)
-    if found is None:
-        return None
-    analysis, (markdown, span) = found
-    kind = types.MarkupKind.Markdown if ls.markdown_supported() else types.MarkupKind.PlainText
-    return types.Hover(contents=types.MarkupContent(kind=kind, value=markdown), range=analysis.positions.span_to_client(span))
+    if found is not None:
+        analysis, (markdown, span) = found
+        return convert.hover(markdown, analysis.positions.span_to_client(span), ls.markdown_supported())
+    return ls.workflow.hover(params.text_document.uri, params.position)
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
@@ -354,7 +361,7 @@ async def definition(ls: AnrfLanguageServer, params: types.DefinitionParams) -> 
     if found is None:
         return None
     analysis, spans = found
-    return [_location(analysis, s) for s in spans] or None
+    return [convert.location(analysis.uri, s, analysis.positions) for s in spans] or None
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -365,7 +372,7 @@ async def references(ls: AnrfLanguageServer, params: types.ReferenceParams) -> l
     if found is None:
         return None
     analysis, spans = found
-    return [_location(analysis, s) for s in spans] or None
+    return [convert.location(analysis.uri, s, analysis.positions) for s in spans] or None
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -381,34 +388,8 @@ async def document_symbols(
     caps = ls.client_capabilities.text_document
     hierarchical = bool(caps and caps.document_symbol and caps.document_symbol.hierarchical_document_symbol_support)
     if hierarchical:
-        return [_document_symbol(analysis, s) for s in symbols]
-    return list(_flat_symbols(analysis, symbols, None))
-
-
-def _symbol_kind(kind: str) -> types.SymbolKind:
-    return getattr(types.SymbolKind, kind.title().replace("_", ""), types.SymbolKind.Object)
-
-
-def _document_symbol(analysis: Analysis, symbol: Any) -> types.DocumentSymbol:
-    return types.DocumentSymbol(
-        name=symbol.name or "(unnamed)",
-        detail=symbol.detail or None,
-        kind=_symbol_kind(symbol.kind),
-        range=analysis.positions.span_to_client(symbol.span),
-        selection_range=analysis.positions.span_to_client(symbol.selection_span),
-        children=[_document_symbol(analysis, c) for c in symbol.children] or None,
-    )
-
-
-def _flat_symbols(analysis: Analysis, symbols: list[Any], container: str | None) -> Any:
-    for s in symbols:
-        yield types.SymbolInformation(
-            name=s.name or "(unnamed)",
-            kind=_symbol_kind(s.kind),
-            location=_location(analysis, s.selection_span),
-            container_name=container,
-        )
-        yield from _flat_symbols(analysis, s.children, s.name)
+        return [convert.document_symbol(s, analysis.positions) for s in symbols]
+    return list(convert.flat_symbols(analysis.uri, symbols, analysis.positions))
 
 
 @server.feature(types.WORKSPACE_SYMBOL)
@@ -419,15 +400,7 @@ async def workspace_symbols(ls: AnrfLanguageServer, params: types.WorkspaceSymbo
         if analysis is not None:
             open_docs[uri] = analysis
     found = await ls.off_loop(ls.workspace_files.symbols, params.query, open_docs, ls.settings.workspace_symbol_max_files)
-    return [
-        types.WorkspaceSymbol(
-            name=s.name,
-            kind=_symbol_kind(s.symbol.kind),
-            location=types.Location(uri=s.uri, range=s.range),
-            container_name=s.symbol.container or None,
-        )
-        for s in found
-    ]
+    return [convert.workspace_symbol(s) for s in found]
 
 
 # -- editing help ------------------------------------------------------------------
@@ -441,55 +414,29 @@ async def completion(ls: AnrfLanguageServer, params: types.CompletionParams) -> 
     if found is None:
         return None
     analysis, result = found
-    rng = analysis.positions.span_to_client(result.replace_span)
-    markdown = ls.markdown_supported()
-    items = [
-        types.CompletionItem(
-            label=c.label,
-            kind=_COMPLETION_KINDS.get(c.kind, types.CompletionItemKind.Value),
-            detail=c.detail or None,
-            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation) if c.documentation and markdown else (c.documentation or None),
-            text_edit=types.TextEdit(range=rng, new_text=c.insert_text),
-            filter_text=c.insert_text,
-            sort_text=f"{i:05d}",
-        )
-        for i, c in enumerate(result.items)
-    ]
-    return types.CompletionList(is_incomplete=result.is_incomplete, items=items)
-
-
-_COMPLETION_KINDS = {
-    "reference": types.CompletionItemKind.Reference,
-    "enum_member": types.CompletionItemKind.EnumMember,
-    "operator": types.CompletionItemKind.Operator,
-}
+    return convert.completion_list(result, analysis.positions, ls.markdown_supported())
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
-    from anrf_lsp.language.inlay import inlay_hints as hints_in
-
     if not ls.settings.inlay_hints:
         return None
-    if params.text_document.uri not in ls.analyzer:
-        return ls.workflow.inlay_hints(params.text_document.uri, params.range) or None
+    hints = await _anrf_inlay_hints(ls, params) + ls.workflow.inlay_hints(params.text_document.uri, params.range)
+    return hints or None
+
+
+async def _anrf_inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    from anrf_lsp.language.inlay import inlay_hints as hints_in
+
     analysis = await ls.analyzer.current(params.text_document.uri)
     if analysis is None:
-        return None
+        return []
     start = analysis.positions.offset(params.range.start)
     end = analysis.positions.offset(params.range.end)
     hints = await ls.off_loop(hints_in, analysis.doc, start, end, analysis.index)
     source = analysis.doc.source
-    return [
-        types.InlayHint(
-            position=analysis.positions.to_client(source.position(h.offset)),
-            label=h.label,
-            kind=types.InlayHintKind.Parameter,
-            tooltip=h.tooltip or None,
-            padding_left=True,
-        )
-        for h in hints
-    ]
+    return [convert.inlay_hint(analysis.positions.to_client(source.position(h.offset)), h.label, h.tooltip, types.InlayHintKind.Parameter)
+            for h in hints]
 
 
 @server.feature(
@@ -497,19 +444,26 @@ async def inlay_hints(ls: AnrfLanguageServer, params: types.InlayHintParams) -> 
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, workflow.GENERATE_KIND, workflow.FEEDBACK_KIND]),
 )
 async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    """Quick fixes and Regenerate/Accept/Reject in ANRF files; Generate/Analyze on intent comments and selections elsewhere."""
+    """Quick fixes (ANRF documents), and what the workflow offers: Regenerate/Accept/Reject in ANRF files,
+    Generate/Analyze on intent comments and selections in any other document."""
+    uri, only = params.text_document.uri, params.context.only
+    actions = ls.workflow.code_actions(uri, params.range, only)
+    analysis = await ls.analyzer.current(uri)
+    if analysis is not None:
+        actions += await _quick_fixes(ls, analysis, params.context.diagnostics)
+        tree = await ls.off_loop(getattr, analysis.doc, "tree")  # parsed once per version, off the loop (large documents)
+        actions += ls.workflow.anrf_code_actions(uri, tree, only)
+    return actions or None
+
+
+async def _quick_fixes(ls: AnrfLanguageServer, analysis: Analysis, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
     from anrf_lsp.language.quickfix import quick_fixes
 
-    uri = params.text_document.uri
-    only = params.context.only
-    if uri not in ls.analyzer:
-        return ls.workflow.code_actions(uri, params.range, only) or None
-    analysis = await ls.analyzer.current(uri)
-    if analysis is None:
-        return None
+    caps = ls.client_capabilities.workspace
+    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
     actions: list[types.CodeAction] = []
     seen: set[tuple[str, str]] = set()
-    for diag in params.context.diagnostics:
+    for diag in diagnostics:
         payload = convert.fix_payload(diag)
         if payload is None:
             continue
@@ -519,31 +473,8 @@ async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -
                 continue  # e.g. one "rebuild symbol table" for several findings
             seen.add(key)
             edits = [convert.text_edit(e.span, e.new_text, analysis.positions) for e in fix.edits]
-            actions.append(
-                types.CodeAction(
-                    title=fix.title,
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diag],
-                    is_preferred=fix.preferred or None,
-                    edit=_workspace_edit(ls, uri, analysis.version, edits),
-                )
-            )
-    tree = await ls.off_loop(getattr, analysis.doc, "tree")  # parsed once per version, off the loop (large documents)
-    actions += ls.workflow.anrf_code_actions(uri, tree, only)
-    return actions or None
-
-
-def _workspace_edit(ls: AnrfLanguageServer, uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
-    """Versioned edits where the client supports them: a fix for an old version is refused, not misapplied."""
-    caps = ls.client_capabilities.workspace
-    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
-    if versioned and version is not None:
-        return types.WorkspaceEdit(
-            document_changes=[
-                types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits)
-            ]
-        )
-    return types.WorkspaceEdit(changes={uri: edits})
+            actions.append(convert.quick_fix(fix.title, diag, convert.workspace_edit(analysis.uri, analysis.version, edits, versioned), fix.preferred))
+    return actions
 
 
 # -- commands ------------------------------------------------------------------------
@@ -569,38 +500,6 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
         "counts": counts,
         "findings": [f.to_dict() for f in analysis.findings],
     }
-
-
-@server.command(ANALYZE_INTENT_COMMAND)
-async def analyze_intent(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
-    """The structured intent of a text (argument: the text, or {"text", "uri"?, "line"?} from the code action), by the
-    intent model the settings name (`intentModel`: bundled, a directory or a models:/ URI), or by the `anrf serve`
-    instance at `server.url`."""
-    return await ls.workflow.analyze(args)
-
-
-@server.command(GENERATE_COMMAND)
-async def generate(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
-    """Intent -> generated, verified ANRF in a new `<workspace>/anrf/<name>.anrf.json` (argument: the text, or
-    {"text", "uri", "line"} from the code action, {"uri", "text", "regenerate": true} from an ANRF file)."""
-    return await ls.workflow.generate(args)
-
-
-@server.command(ACCEPT_COMMAND)
-async def accept(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
-    """Record that a generated file (argument: its URI, or {"uri"}) is right (as edited, when it was)."""
-    return await ls.workflow.feedback(args, accepted=True)
-
-
-@server.command(REJECT_COMMAND)
-async def reject(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
-    """Record that a generated file is wrong (with the user's correction, when they edited it)."""
-    return await ls.workflow.feedback(args, accepted=False)
-
-
-@server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
-def cancel_progress(ls: AnrfLanguageServer, params: types.WorkDoneProgressCancelParams) -> None:
-    ls.workflow.cancel_progress(params.token)
 
 
 @server.command(STATUS_COMMAND)

@@ -26,6 +26,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,10 +38,15 @@ from anrf_lsp.language import intent_comments, intent_links
 from anrf_lsp.language.intent_comments import Intent
 from anrf_lsp.language.intent_links import Link
 
-from . import textsync
+from . import convert, textsync
 
 if TYPE_CHECKING:
-    from .server import AnrfLanguageServer
+    from pygls.lsp.server import LanguageServer
+
+    from anrf_lsp.settings import Settings
+
+    from .analysis import Analysis, Analyzer
+    from .models import ModelHost
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +95,27 @@ class Request:
     regenerate: bool = False
 
 
+@dataclass
+class WorkflowHost:
+    """What the workflow needs from the server it runs in, passed in (it reaches into nothing else)."""
+
+    settings: Callable[[], Settings]
+    encoding: Callable[[], str]  # the negotiated position encoding ("utf-16"...)
+    models: ModelHost
+    documents: Analyzer  # the open ANRF documents (their texts and URIs)
+    check_new: Callable[[str, str], Awaitable[Analysis]]  # check a file that is not open yet, off the loop
+    publish: Callable[[Analysis], None]  # its diagnostics, at once, where the client takes pushed ones
+    markdown: Callable[[], bool]  # whether hover may be Markdown
+
+
 class Workflow:
-    def __init__(self, server: AnrfLanguageServer):
-        self.ls = server
+    """The generation workflow as a feature of the language server: `register` adds its commands and
+    handlers; hover, inlay hints and code actions on intent comments are its contributions to the
+    server's handlers. `ls` is only the connection to the client (messages, edits, progress)."""
+
+    def __init__(self, connection: LanguageServer, host: WorkflowHost):
+        self.ls = connection
+        self.host = host
         self._jobs: dict[str, Job] = {}
         self._links: dict[str, Link] = {}  # generated file URI -> link (scanned, generated here, or from an open ANRF file)
         self._analyses: dict[tuple[str, str], dict[str, Any]] = {}  # (source URI, text hash) -> structured intent
@@ -100,6 +124,31 @@ class Workflow:
         self._scan_cache: dict[str, tuple[tuple[float, int], Link | None]] = {}
         self._last_scan = 0.0
         self._scanning: asyncio.Task | None = None
+
+    def register(self, server: LanguageServer) -> None:
+        """Add the workflow's commands and notifications to `server` (the handlers pygls calls)."""
+
+        async def analyze(*args: Any) -> dict[str, Any]:
+            """The structured intent of a text (the text, or {"text", "uri"?, "line"?} from the code action), by the
+            intent model the settings name, or by the `anrf serve` instance at `server.url`."""
+            return await self.analyze(args)
+
+        async def generate(*args: Any) -> dict[str, Any]:
+            """Intent -> generated, verified ANRF in a new `<workspace>/anrf/<name>.anrf.json` (the text, or
+            {"text", "uri", "line"} from the code action, {"uri", "text", "regenerate": true} from an ANRF file)."""
+            return await self.generate(args)
+
+        async def accept(*args: Any) -> dict[str, Any]:
+            """Record that a generated file (its URI, or {"uri"}) is right (as edited, when it was)."""
+            return await self.feedback(args, accepted=True)
+
+        async def reject(*args: Any) -> dict[str, Any]:
+            """Record that a generated file is wrong (with the user's correction, when they edited it)."""
+            return await self.feedback(args, accepted=False)
+
+        for name, handler in ((ANALYZE_COMMAND, analyze), (GENERATE_COMMAND, generate), (ACCEPT_COMMAND, accept), (REJECT_COMMAND, reject)):
+            server.command(name)(handler)
+        server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)(lambda params: self.cancel_progress(params.token))
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -116,7 +165,7 @@ class Workflow:
         if found is None:
             return None
         text, language_id, version = found
-        if len(text) > self.ls.settings.max_file_bytes:
+        if len(text) > self.host.settings().max_file_bytes:
             return text, []
         cached = self._intents.get(uri)
         if cached is None or cached[0] != version or version is None:
@@ -159,7 +208,7 @@ class Workflow:
         if found is None:
             return []
         text, intents = found
-        encoding = self.ls._encoding()
+        encoding = self.host.encoding()
         start, end = textsync.offset_at(text, rng.start, encoding), textsync.offset_at(text, rng.end, encoding)
         _, language_id, _ = self.document(uri) or ("", "", None)
         intent = None
@@ -172,10 +221,8 @@ class Workflow:
         argument = {"uri": uri, "text": intent.text, "line": text.count("\n", 0, intent.start), "kind": intent.kind}
         short = intent_comments.clean(intent.text)[:60]
         return [
-            types.CodeAction(title="ANRF: Generate from intent", kind=GENERATE_KIND,
-                             command=types.Command(title=f"Generate ANRF: {short}", command=GENERATE_COMMAND, arguments=[argument])),
-            types.CodeAction(title="ANRF: Analyze intent", kind=GENERATE_KIND,
-                             command=types.Command(title=f"Analyze: {short}", command=ANALYZE_COMMAND, arguments=[argument])),
+            convert.command_action("ANRF: Generate from intent", GENERATE_KIND, GENERATE_COMMAND, f"Generate ANRF: {short}", argument),
+            convert.command_action("ANRF: Analyze intent", GENERATE_KIND, ANALYZE_COMMAND, f"Analyze: {short}", argument),
         ]
 
     def anrf_code_actions(self, uri: str, tree: Any, only: list[str] | None) -> list[types.CodeAction]:
@@ -186,15 +233,12 @@ class Workflow:
         intent = tree.get("intent")
         description = intent.get("description") if isinstance(intent, dict) else None
         if isinstance(description, str) and description.strip() and (not only or any(GENERATE_KIND.startswith(k) for k in only)):
-            actions.append(types.CodeAction(
-                title="ANRF: Regenerate from intent", kind=GENERATE_KIND,
-                command=types.Command(title="Regenerate ANRF", command=GENERATE_COMMAND,
-                                      arguments=[{"uri": uri, "text": description, "regenerate": True}])))
+            actions.append(convert.command_action("ANRF: Regenerate from intent", GENERATE_KIND, GENERATE_COMMAND, "Regenerate ANRF",
+                                                  {"uri": uri, "text": description, "regenerate": True}))
         meta = tree.get("metadata")
         if isinstance(meta, dict) and meta.get(intent_links.GENERATION_ID) and (not only or any(FEEDBACK_KIND.startswith(k) for k in only)):
             for title, command in (("ANRF: Accept generation", ACCEPT_COMMAND), ("ANRF: Reject generation", REJECT_COMMAND)):
-                actions.append(types.CodeAction(title=title, kind=FEEDBACK_KIND,
-                                                command=types.Command(title=title, command=command, arguments=[{"uri": uri}])))
+                actions.append(convert.command_action(title, FEEDBACK_KIND, command, title, {"uri": uri}))
         return actions
 
     # -- hover and inlay hints on intent comments ---------------------------------------------------
@@ -206,7 +250,7 @@ class Workflow:
         if not found or not found[1]:
             return None
         text, intents = found
-        encoding = self.ls._encoding()
+        encoding = self.host.encoding()
         offset = textsync.offset_at(text, position, encoding)
         intent = next((i for i in intents if i.start <= offset <= i.end), None)
         if intent is None:
@@ -215,9 +259,8 @@ class Workflow:
         link = intent_links.best_match(list(self._links.values()), uri, sha, text.count("\n", 0, intent.start))
         structured = (link.structured_intent if link else None) or self._analyses.get((uri, sha))
         markdown = intent_comment_card(intent.text, structured, link)
-        kind = types.MarkupKind.Markdown if self.ls.markdown_supported() else types.MarkupKind.PlainText
         rng = types.Range(start=textsync.position_at(text, intent.start, encoding), end=textsync.position_at(text, intent.end, encoding))
-        return types.Hover(contents=types.MarkupContent(kind=kind, value=markdown), range=rng)
+        return convert.hover(markdown, rng, self.host.markdown())
 
     def inlay_hints(self, uri: str, rng: types.Range) -> list[types.InlayHint]:
         from anrf_lsp.language.inlay import intent_comment_hints
@@ -226,7 +269,7 @@ class Workflow:
         if not found or not found[1] or not self._links:
             return []
         text, intents = found
-        encoding = self.ls._encoding()
+        encoding = self.host.encoding()
         links = list(self._links.values())
         linked = []
         for intent in intents:
@@ -234,11 +277,8 @@ class Workflow:
             if link is not None:
                 linked.append((intent, link))
         start, end = textsync.offset_at(text, rng.start, encoding), textsync.offset_at(text, rng.end, encoding)
-        return [
-            types.InlayHint(position=textsync.position_at(text, h.offset, encoding), label=h.label, tooltip=h.tooltip or None,
-                            padding_left=True)
-            for h in intent_comment_hints(text, linked, start, end)
-        ]
+        return [convert.inlay_hint(textsync.position_at(text, h.offset, encoding), h.label, h.tooltip)
+                for h in intent_comment_hints(text, linked, start, end)]
 
     # -- links across restarts ----------------------------------------------------------------------
 
@@ -257,7 +297,7 @@ class Workflow:
             found += await asyncio.to_thread(intent_links.scan, Path(root) / intent_links.FOLDER, self._scan_cache)
         changed = False
         for link in found:
-            if link.file_uri in self.ls.analyzer:
+            if link.file_uri in self.host.documents:
                 continue  # open: its live analysis is the truth
             old = self._links.get(link.file_uri)
             if old is None or intent_links.summary(old) != intent_links.summary(link):
@@ -308,9 +348,9 @@ class Workflow:
         from anrf_lsp.language.hover import structured_intent_summary
 
         request = _request(args, ANALYZE_COMMAND)
-        settings = self.ls.settings
+        settings = self.host.settings()
         try:
-            intent = await self.ls.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
+            intent = await self.host.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         except Exception as exc:
             message = f"anrf: intent analysis failed: {exc}"
             self._show(types.MessageType.Error, message)
@@ -363,7 +403,7 @@ class Workflow:
     def _explain(self, exc: Exception, started: float) -> str:
         from anrf_lsp.pipeline import GenerationRefused
 
-        timeout = self.ls.settings.generation_timeout_s
+        timeout = self.host.settings().generation_timeout_s
         if isinstance(exc, GenerationRefused) and time.monotonic() - started >= timeout:
             return f"no valid ANRF within {timeout:g} s (setting generationTimeoutS): {exc}"
         return str(exc)
@@ -371,23 +411,23 @@ class Workflow:
     async def _generate(self, job: Job, request: Request, started: float) -> dict[str, Any]:
         from models.generator import GenerationCancelled
 
-        settings = self.ls.settings
+        settings = self.host.settings()
         self._report(job, "analyzing intent", 5)
-        intent = await self.ls.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
+        intent = await self.host.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
         if (why := pipeline.refusal(intent)) is not None:
             raise pipeline.GenerationRefused(why)
         assert intent.target is not None
         structured = intent.model_dump(mode="json")
-        loading = not self.ls.models.generator_loaded(settings)
+        loading = not self.host.models.generator_loaded(settings)
         self._report(job, "loading the generator (first use), then generating" if loading else "generating", 20)
         loop = asyncio.get_running_loop()
 
         def on_tokens(steps: int) -> None:  # decoder thread
             loop.call_soon_threadsafe(self._report, job, f"generating: {steps} tokens", None)
 
-        result = await self.ls.models.generate(intent, settings, job.cancel.is_set, on_tokens)
+        result = await self.host.models.generate(intent, settings, job.cancel.is_set, on_tokens)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
 
@@ -403,9 +443,7 @@ class Workflow:
         uri = path.as_uri()
         self._reserved.add(str(path))
         try:
-            from .analysis import analyze
-
-            analysis = await loop.run_in_executor(self.ls.check_executor, analyze, uri, None, text, settings, self.ls._encoding())
+            analysis = await self.host.check_new(uri, text)
             self._report(job, f"creating {intent_links.FOLDER}/{path.name}", 95)
             how = await self._create(path, text)
         finally:
@@ -416,8 +454,7 @@ class Workflow:
             link.attempts, link.seconds = result.attempts, result.seconds
             self._links.pop(uri, None)
             self._links[uri] = link
-        if uri not in self.ls.analyzer and not self.ls.pull_diagnostics:  # at once, before the editor opens it
-            self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=self.ls.diagnostics(analysis)))
+        self.host.publish(analysis)  # at once, before the editor opens it
         self._end_progress(job, f"created {intent_links.FOLDER}/{path.name} ({result.describe()})")
         self._refresh_hints()
         await self._show_document(uri)
@@ -443,7 +480,7 @@ class Workflow:
             folder, stem = Path(old).parent, re.sub(r"-\d+$", "", Path(old).name.removesuffix(intent_links.SUFFIX))
         else:
             folder, stem = self._root_for(request.uri) / intent_links.FOLDER, name
-        taken = set(self._reserved) | {p for u in self.ls.analyzer.uris() if (p := to_fs_path(u))}
+        taken = set(self._reserved) | {p for u in self.host.documents.uris() if (p := to_fs_path(u))}
         try:
             return pipeline.free_path(folder / f"{pipeline.file_stem(stem)}{pipeline.ANRF_SUFFIX}", taken)
         except FileExistsError as exc:
@@ -463,12 +500,7 @@ class Workflow:
 
             await asyncio.to_thread(write)
             return "written"
-        uri = path.as_uri()
-        edit = types.WorkspaceEdit(document_changes=[
-            types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)),
-            types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-                                   edits=[types.TextEdit(range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)), new_text=text)]),
-        ])
+        edit = convert.create_file_edit(path.as_uri(), text)
         result = await self.ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ANRF: Generate from intent"))
         if not result.applied:
             raise WorkflowError(f"the editor did not create {path}: {result.failure_reason or 'edit refused'}")
@@ -561,7 +593,7 @@ class Workflow:
             anrf_id=tree.get("anrf_id") if isinstance(tree, dict) else None, confidence_score=meta.get("confidence_score"),
             model=meta.get(intent_links.GENERATION_MODEL), intent=intent.get("description") if isinstance(intent, dict) else None,
             uri=uri, edited=edited)
-        remote = self.ls.settings.server
+        remote = self.host.settings().server
         where, path = "local", None
         if remote.url:
             try:
@@ -577,8 +609,8 @@ class Workflow:
         return {"recorded": where, "path": path, "accepted": accepted, "edited": edited, "generationId": generation_id}
 
     async def _read(self, uri: str) -> str:
-        if uri in self.ls.analyzer:
-            return self.ls.analyzer.text(uri)
+        if uri in self.host.documents:
+            return self.host.documents.text(uri)
         from .analysis import uri_to_display_path
 
         try:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from training.behaviour import Behaviour, BuildRequest, Case
-from training.dataset import renamed_function
+from training.behaviour import Behaviour, BuildRequest, Case, renamed_function
 from training.proof import prove
 
 # Constraints a request may carry that the checkers actually verify: empty input is run, complexity compared.
