@@ -16,8 +16,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
-from anrf_lsp.format.findings import CATALOG
-
 DOCS_URL = "https://github.com/anrf-lsp/anrf-lsp/blob/main/docs/checks.md"
 ENV_PREFIX = "ANRF_"
 
@@ -68,8 +66,10 @@ class Settings(BaseModel):
         if isinstance(value, str):
             value = [v for v in value.split(",") if v.strip()]
         if isinstance(value, (list, tuple)):
+            from checkers import catalog
+
             codes = tuple(str(v).strip().upper() for v in value)
-            unknown = [c for c in codes if c not in CATALOG]
+            unknown = [c for c in codes if c not in catalog()]
             if unknown:
                 raise ValueError(f"unknown check code(s): {', '.join(unknown)}")
             return codes

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from anrf_lsp.format.document import Document, gc_paused, load_document, load_file
-from anrf_lsp.format.findings import CATALOG, Finding
+from anrf_lsp.format.findings import CATALOG, Check, Finding
 from anrf_lsp.format.jsonsource import path_from_pointer
 
 from .context import CheckContext
 
-__all__ = ["CATALOG", "CheckContext", "Finding", "check_document", "check_file", "check_text"]
+__all__ = ["CATALOG", "CheckContext", "Finding", "catalog", "check_document", "check_file", "check_text"]
 
 
 def _groups():
@@ -23,6 +23,12 @@ def _groups():
     from . import crosslayer, intent, structure, types
 
     return (structure, types, crosslayer, intent)
+
+
+def catalog() -> dict[str, Check]:
+    """Every check code (each defined beside its rule), in code order."""
+    _groups()
+    return dict(sorted(CATALOG.items()))
 
 
 def check_document(doc: Document) -> list[Finding]:

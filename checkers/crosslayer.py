@@ -16,10 +16,76 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.findings import Finding, define
 
 from .context import CheckContext
 from .structure import at_key
+
+# -- the codes this module reports (the check catalog: anrf_lsp/format/findings.py) ----
+
+define("ANRF301", "warning", "execution node not covered by any semantic node", "cross_layer", """
+An execution node that no semantic node names in its `execution_refs`, so views, hover and edits cannot map it to a meaning. Only for the `graph` format. Reported at the node; `data` is `{"node_id"}`. When no semantic node names any execution node at all, a single finding at `/execution/nodes` says the layers are not linked yet. (The public v1 example gets this warning for its loop, add, end_loop and return nodes.)
+
+Failing:
+
+```json
+"semantic": {"nodes": [{"node_id": "func_sum", "node_type": "function", "execution_refs": ["exec_node_1"]}]},
+"execution": {"nodes": [{"node_id": "exec_node_1", "operation": "function_def"},
+                        {"node_id": "exec_node_7", "operation": "return"}]}
+```
+
+Passing:
+
+```json
+{"node_id": "func_sum", "node_type": "function", "execution_refs": ["exec_node_1", "exec_node_7"]}
+```
+""")
+
+define("ANRF302", "warning", "symbol table disagrees with node labels", "cross_layer", """
+`semantic.symbol_table` maps each declared name to the node that declares it. Two cases:
+
+- an entry whose node has a different `label` (reported at the entry's key; `data`: `{"symbol", "node_id", "label"}`);
+- a node of type `function`, `parameter`, `variable`, `class`, `module` or `type_def` whose non-empty `label` is not a key of the table (reported at the label; `data`: `{"symbol", "node_id", "label", "missing": true}`, everything a rebuild needs). A name is reported once, at the first node declaring it: one entry satisfies every node with that label, since the table maps a name to one node.
+
+Entries naming a missing node are ANRF104.
+
+Failing:
+
+```json
+"nodes": [{"node_id": "var_result", "node_type": "variable", "label": "result"}],
+"symbol_table": {"total": "var_result"}
+```
+
+→ `symbol 'total' maps to semantic node 'var_result', whose label is 'result'` and `variable 'result' … is not in semantic.symbol_table`.
+
+Passing:
+
+```json
+"symbol_table": {"result": "var_result"}
+```
+""")
+
+define("ANRF303", "error", "invalid intent_refs", "cross_layer", """
+An entry of a semantic node's `intent_refs` does not point into the intent layer. Valid forms:
+
+- `"intent"` or `"/intent"`: the whole intent layer;
+- a JSON pointer (RFC 6901) starting with `"/intent/"` that resolves inside this document's intent layer, e.g. `"/intent/constraints/0"`, `"/intent/description"`, `"/intent/tags/1"`;
+- a tag listed in `intent.tags` (e.g. `"math"`).
+
+Anything else is reported at the ref, with the reason (`/intent/constraints has 2 entries, no index 5`, `/intent has no member 'goal'`, not a pointer or tag); `data` is `{"ref", "node_id"}`.
+
+Failing (the intent has two constraints and tags `math`, `array`):
+
+```json
+"intent_refs": ["/intent/constraints/5", "geometry"]
+```
+
+Passing:
+
+```json
+"intent_refs": ["/intent/constraints/0", "math"]
+```
+""")
 
 # Node types that declare a name and so belong in the symbol table.
 SYMBOL_NODE_TYPES = frozenset({"function", "parameter", "variable", "class", "module", "type_def"})

@@ -22,11 +22,73 @@ from typing import Any
 from anrf_lsp.execution.graph import ExecGraph
 from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
 from anrf_lsp.execution.ops import OPS, json_repr
-from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.findings import Finding, define
 from anrf_lsp.format.jsonsource import Path
 from anrf_lsp.format.model import Constraint
 
 from .context import CheckContext
+
+# -- the codes this module reports (the check catalog: anrf_lsp/format/findings.py) ----
+
+define("ANRF401", "info", "constraint not checkable", "intent", """
+An intent constraint that the checker cannot verify. Reported at the constraint. Which constraints **are** checked:
+
+- **performance** with a time-complexity class, written `O(…)` / `Θ(…)` (`O(1)`, `O(log n)`, `O(n)`, `O(n log n)`, `O(n^2)`, `O(n²)`, `O(V + E)`, …) or in words (`constant`, `logarithmic`, `linear`, `linearithmic`, `quadratic`, `cubic`, `exponential`), in `formal_spec` or `description`; classes qualified as space or memory are skipped. Compared with the execution layer: ANRF402. If the execution layer has a `while` loop, recursion or a call to an unknown function, whose cost is not estimated, and nothing contradicts the constraint, an **info** says it was only partly checked.
+- **security** about network, file, file system, disk, socket or other I/O access: holds trivially, because the v1 operation set has no I/O. No finding.
+- **safety** about empty input (`empty`, `zero-length`, `no elements`): every function with a parameter whose semantic type is an array or a string (the semantic node whose `execution_refs` name the parameter node → `properties.type` → a type with `type_kind` `array`, or a primitive named like `string`) is run on empty lists/strings (other parameters get 0, false, {} or null), with a 5,000-step limit. If it returns, no finding; if it fails, a **warning**: `safety constraint could not be verified: running sum([]) failed: …`.
+
+Everything else is an **info**: `constraint of type 'reliability' is not checked automatically` (also performance constraints without a class, such as "should be fast").
+
+Failing (info):
+
+```json
+{"type": "performance", "description": "should be fast"}
+```
+
+Passing (checked):
+
+```json
+{"type": "performance", "description": "Linear time complexity O(n)"}
+```
+""")
+
+define("ANRF402", "error", "performance constraint contradicted by the execution layer", "intent", """
+A performance constraint declares a lower complexity class than the execution layer shows. Reported at the constraint, naming both classes, the function and the node that costs most; a related location marks the deepest loop. `data` has `declared`, `declared_degree`, `estimated`, `estimated_degree`, `function`, `node_id`, `loops`.
+
+How the execution layer is estimated (per function, as a polynomial degree in the input size): for every statement, the number of enclosing `for_each` loops, plus 1 when the statement or one of the pure expressions it evaluates uses a linear operation (`for_each` itself, `contains`, `index_of`, `concat`, `slice`, `sort`, `split`, `join`, `replace`, `repeat`, `range`, `reverse`, and `min`/`max` of one list input). A loop or linear operation over a literal `constant` does not count. A `call` costs the callee's degree at the call's depth. `while` loops and recursion are not estimated (never a contradiction; see ANRF401). The degree of a declared class: `O(1)` and `O(log n)` → 0, `O(n)` and `O(n log n)` → 1, `O(n^2)` → 2, and so on.
+
+It is also a contradiction when `execution.properties.complexity` declares a higher class than the constraint.
+
+Failing (nested loops over the input):
+
+```json
+"constraints": [{"type": "performance", "description": "Linear time complexity O(n)"}]
+```
+
+with `for_each exec_node_4` → `loop_body` → `for_each inner` → … → `performance constraint 'O(n)' is contradicted: function 'sum' is estimated O(n^2), from 'inner' (for_each) inside for_each loop 'exec_node_4'; deepest loop: 'inner'`.
+
+Passing: a single loop (the public example), or a constraint that allows it:
+
+```json
+"constraints": [{"type": "performance", "description": "Quadratic time O(n^2)"}]
+```
+""")
+
+define("ANRF403", "warning", "empty intent description", "intent", """
+`intent.description` is present but empty or only whitespace. Generators, views and reviewers rely on it to know what the program is for. (A *missing* description is ANRF101.)
+
+Failing:
+
+```json
+"intent": {"intent_type": "function", "description": "  "}
+```
+
+Passing:
+
+```json
+"intent": {"intent_type": "function", "description": "Calculate the sum of an array of numbers"}
+```
+""")
 
 # Running functions on empty input: small limits, and a cap on the total work.
 RUN_LIMITS = Limits(max_steps=5_000, max_call_depth=50)

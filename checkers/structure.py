@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args, get_origin
 from anrf_lsp.execution.graph import data_reachable, find_cycles, strongly_connected
 from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES, LOOP_OPS
 from anrf_lsp.format.document import json_kind
-from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.findings import Finding, define
 from anrf_lsp.format.jsonsource import Path
 from anrf_lsp.format.model import (
     REQUIRED_FIELDS,
@@ -34,6 +34,119 @@ from anrf_lsp.format.model import (
 )
 
 from .context import CheckContext
+
+# -- the codes this module reports (the check catalog: anrf_lsp/format/findings.py) ----
+
+define("ANRF102", "error", "unsupported version", "structure", """
+`version` is not `"v1"`. A minor revision of v1 (`"v1.1"`, `"v1.2"`, …) is a **warning**: the document is checked as v1, and fields newer than v1 show up as unknown fields (ANRF107). Anything else (`"v2"`, `"1"`, `"v1-beta"`) is an error. Reported at `/version`. A missing or empty version is ANRF101.
+
+Failing:
+
+```json
+{"anrf_id": "func_1", "version": "v2"}
+```
+
+Passing:
+
+```json
+{"anrf_id": "func_1", "version": "v1"}
+```
+""")
+
+define("ANRF103", "error", "duplicate id in a scope", "structure", """
+Two entries of one id scope share an id. The scopes are separate: semantic node ids, semantic edge ids, type ids, execution node ids and execution edge ids (a semantic node and an execution node may share an id). The finding is on the later occurrence's id, with a related location "first defined here" on the first one; `data` holds `{"id", "scope"}` (scope: `semantic_node`, `semantic_edge`, `type`, `exec_node`, `exec_edge`). Empty ids are not compared (they are ANRF101). Every other check resolves a duplicated id to its **first** occurrence.
+
+Failing:
+
+```json
+"nodes": [
+  {"node_id": "exec_node_2", "operation": "parameter"},
+  {"node_id": "exec_node_2", "operation": "variable_def"}
+]
+```
+
+Passing:
+
+```json
+"nodes": [
+  {"node_id": "exec_node_2", "operation": "parameter"},
+  {"node_id": "exec_node_3", "operation": "variable_def"}
+]
+```
+""")
+
+define("ANRF104", "error", "dangling reference", "structure", """
+A reference names an id that does not exist. Checked references: semantic edge `source_id` / `target_id` → semantic nodes; execution edge `source_id` / `target_id` → execution nodes; execution node `inputs` / `outputs` → execution nodes; semantic node `execution_refs` → execution nodes; `symbol_table` values → semantic nodes. The finding points at the exact reference (e.g. `/execution/nodes/4/inputs/1`); `data` is `{"ref", "kind": "semantic_node" | "exec_node", "field"}` so a quick fix can remove the reference or create a stub node. References to **types** (`properties.type`, `return_type`, `element_type`, a field's `type_id`) are checked by ANRF201, `parent_type` by ANRF204.
+
+Failing:
+
+```json
+{"node_id": "exec_node_5", "operation": "add", "inputs": ["exec_node_3", "exec_node_9"]}
+```
+
+→ `inputs[1] of execution node 'exec_node_5' is 'exec_node_9', which names no execution node`.
+
+Passing:
+
+```json
+{"node_id": "exec_node_5", "operation": "add", "inputs": ["exec_node_3", "exec_node_4"]}
+```
+""")
+
+define("ANRF105", "error", "forbidden cycle", "structure", """
+A cycle where none is allowed:
+
+- semantic `contains` edges (a node cannot contain itself, directly or through others);
+- semantic `inherits` edges (checked separately: one `contains` and one `inherits` edge between the same two nodes is not a cycle);
+- execution control flow (`control_flow`, `true_branch`, `false_branch`, `loop_body` edges) that loops back without going through a `for_each` or `while` node. Edges *into* a loop node are loop back edges and are allowed; repetition is written as a loop whose body ends at an `end_loop`.
+
+One finding per cycle, at the first of its edges in document order, listing the cycle: `'exec_node_5' → 'exec_node_6' → 'exec_node_7' → 'exec_node_5'`.
+
+Failing:
+
+```json
+{"edge_id": "e1", "source_id": "mod_a", "target_id": "mod_b", "edge_type": "contains"},
+{"edge_id": "e2", "source_id": "mod_b", "target_id": "mod_a", "edge_type": "contains"}
+```
+
+Passing (a tree):
+
+```json
+{"edge_id": "e1", "source_id": "mod_a", "target_id": "mod_b", "edge_type": "contains"},
+{"edge_id": "e2", "source_id": "mod_a", "target_id": "func_c", "edge_type": "contains"}
+```
+""")
+
+define("ANRF106", "warning", "unreachable execution node", "structure", """
+An execution node that no function reaches, neither by control flow from a `function_def` nor as data (an input or output of a reached node, transitively). Usually a forgotten edge or a leftover. Only for the `graph` format. Reported at the node; `data` is `{"node_id"}`. When the execution layer has nodes but no `function_def` at all, a single finding at `/execution/nodes` says so instead of one per node.
+
+Failing (`orphan` is used by nothing):
+
+```json
+{"node_id": "exec_node_7", "operation": "return", "inputs": ["exec_node_3"]},
+{"node_id": "orphan", "operation": "len", "inputs": ["exec_node_2"]}
+```
+
+Passing: use it (e.g. `"inputs": ["orphan"]` on the return) or delete it.
+""")
+
+define("ANRF107", "warning", "unknown field", "structure", """
+A field that ANRF v1 does not define, anywhere in the document (top level, layers, constraints, nodes, edges, types, fields). Unknown fields are kept on load and save (forward compatibility) but ignored by v1 tools. Reported at the key; `data` is `{"field"}`. Keys inside `properties`, `metadata` and `symbol_table` are free-form and never reported.
+
+Failing:
+
+```json
+{"node_id": "func_sum", "node_type": "function", "lable": "sum"}
+```
+
+→ `unknown field 'lable' (kept, but ignored by ANRF v1 tools)`.
+
+Passing:
+
+```json
+{"node_id": "func_sum", "node_type": "function", "label": "sum"}
+```
+""")
 
 EXEC_EDGE_TYPES: tuple[str, ...] = get_args(ExecEdgeType)
 _EDGE_TYPES_OR_EMPTY = frozenset(EXEC_EDGE_TYPES) | {""}  # empty: ANRF101's missing/empty field

@@ -22,10 +22,176 @@ from itertools import compress, repeat
 from typing import Any
 
 from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES, LOOP_OPS, OPS, OpSpec, element_kind, kind_matches, kind_of, result_kind
-from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.findings import Finding, define
 from anrf_lsp.format.model import ExecNode, TypeDef
 
 from .context import CheckContext
+
+# -- the codes this module reports (the check catalog: anrf_lsp/format/findings.py) ----
+
+define("ANRF201", "error", "unknown type", "types", """
+A type reference names no `type_id` in `semantic.types`. Checked references:
+
+- a semantic node's `properties.type` and `properties.return_type`;
+- a type's `properties.element_type` (array element) and each field's `type_id`;
+- an execution `constant`'s `properties.type`, which may instead be a kind name: `number`, `string`, `boolean`, `null`, `list`, `object`, `any`, `integer`, `int`, `float`, `str`, `bool` (case-insensitive; `list<number>` too).
+
+(`parent_type` is checked by ANRF204.) The finding points at the reference value. Its `data` is `{"type_id": "<missing id>"}`, plus `"suggestion"` when a type is probably meant: one whose `name` equals the reference (`"Number"` → `type_number`), a primitive of the same kind (`"int"` → `type_number`), or a close spelling of an id or name.
+
+Failing (`param_numbers` names a type that does not exist):
+
+```json
+"semantic": {
+  "nodes": [{"node_id": "param_numbers", "node_type": "parameter", "label": "numbers",
+             "properties": {"type": "type_nmber_array"}, "execution_refs": ["exec_node_2"]}],
+  "types": [{"type_id": "type_number", "name": "Number", "type_kind": "primitive"},
+            {"type_id": "type_number_array", "name": "Number[]", "type_kind": "array",
+             "properties": {"element_type": "type_number"}}]
+}
+```
+
+```
+ANRF201 error /semantic/nodes/0/properties/type: unknown type 'type_nmber_array' in type of semantic node 'param_numbers'; did you mean 'type_number_array' (named Number[])?
+```
+
+Passing: `"properties": {"type": "type_number_array"}`, or add the missing `TypeDef`.
+
+Notes: how types become the value kinds that ANRF202/203 compare. Primitive names are matched case-insensitively against the type's `name`, then its `type_id` (a `type_` or `t_` prefix is ignored, so `type_int` counts too):
+
+| primitive name | kind |
+|---|---|
+| `int`, `integer`, `long`, `number`, `float`, `double`, `decimal`, `real` | number |
+| `str`, `string`, `text`, `char` | string |
+| `bool`, `boolean` | boolean |
+| `null`, `none`, `void`, `nil`, `unit` | null |
+| anything else | any (unchecked) |
+
+| `type_kind` | kind |
+|---|---|
+| `primitive` | by name, as above |
+| `array` | `list<element kind>` from `properties.element_type` (a cycle of element types ends in `any`) |
+| `struct` | object |
+| `nullable`, `union`, `generic`, `function`, `reference` | any (unchecked) |
+
+Empty or non-string references are left to the schema checks (ANRF101).
+""")
+
+define("ANRF202", "error", "operand type mismatch", "types", """
+An operand, assignment or literal has a kind that the operation cannot take. For every node of a `graph` execution layer the checker infers a static kind (below) and reports:
+
+- an operation whose operand kinds fit none of its signatures (the operation table in `docs/execution.md`), at the input to blame: the position where the best-fitting signature first fails;
+- an `if` or `while` condition of a known non-boolean kind; a `for_each` over something that is not a list, string or object;
+- a statement whose `outputs` assign to a `variable_def` (or `parameter`) a value of another kind than the variable's (a `variable_def` initialised from its input, and `assign(target, value)`, count as assignments), at the output or value reference;
+- a `constant` whose `value` literal is not of its own `properties.type`: the literal is what runs, so `"5"` is the number 5.
+
+Failing (`exec_node_9` is a boolean constant):
+
+```json
+{"node_id": "exec_node_5", "operation": "add", "inputs": ["exec_node_3", "exec_node_9"], "outputs": ["exec_node_3"]},
+{"node_id": "exec_node_9", "operation": "constant", "properties": {"value": "true"}}
+```
+
+```
+ANRF202 error /execution/nodes/4/inputs/1: add expects (number, number), (string, string) or (list, list); input 2 'exec_node_9' is boolean
+```
+
+Passing: give `add` two numbers, e.g. `"inputs": ["exec_node_3", "exec_node_4"]` (the loop element of a `type_number_array`), or a constant `"value": "1"`.
+
+Notes: how each node gets its kind (one pass, memoised, no recursion; a dependency cycle reads as `any`):
+
+| node | kind |
+|---|---|
+| `parameter` | the type declared by the semantic node listing it in `execution_refs` (`properties.type`) |
+| `variable_def` | its declared type; else, when it runs as a statement with an input, that input's kind; else the kind of its `initial_value` literal (`"0"` → number, `"[]"` → list; `null` or none → any) |
+| `constant` | the kind of its `value` literal (a string that is not JSON is text); without a value, its declared or `properties.type` |
+| `for_each` | the element kind of its first input (`list<number>` → number, a string → string) |
+| `call` | the declared return type of the called function |
+| `assign` | its last input's kind |
+| other operations | the result of the signature that fits (`index` of `list<T>` gives T) |
+
+Primitive names map to kinds as in ANRF201. Only definite mismatches are reported: an unknown kind (`any`: nullable/union/generic types, undeclared parameters, results that depend on the input) never is. Two deliberate strictnesses beyond the interpreter, which checks kinds only at run time: `and`/`or` want booleans even where short-circuiting would never look at the other operand, and a variable without a declared type keeps the kind of its initial value (declare a nullable or union type, or start from `null`, to let it change kind).
+""")
+
+define("ANRF203", "error", "return type mismatch", "types", """
+A `return` gives a value of another kind than its function declares. The declared kind is the `properties.return_type` of the semantic node listing the function's `function_def` in `execution_refs`; every `return` statement reached from that `function_def` is checked. A `return` without an input returns null, which only a `null`/`void` (or unchecked) return type allows. The finding points at the `return` node, with the `function_def` as related information.
+
+Failing (`sum` declares a string but returns the number `result`):
+
+```json
+"semantic": {"nodes": [{"node_id": "func_sum", "node_type": "function", "label": "sum",
+                        "properties": {"return_type": "type_string"}, "execution_refs": ["exec_node_1"]}]},
+"execution": {"nodes": [
+  {"node_id": "exec_node_1", "operation": "function_def", "inputs": ["exec_node_2"], "properties": {"name": "sum"}},
+  {"node_id": "exec_node_7", "operation": "return", "inputs": ["exec_node_3"]}
+]}
+```
+
+```
+ANRF203 error /execution/nodes/6: return 'exec_node_7' gives number ('exec_node_3') but function 'sum' returns string
+```
+
+Passing: `"return_type": "type_number"`.
+
+Notes: return types that map to `any` (nullable, union, generic, unknown primitive names) are not checked; kinds are inferred as described under ANRF202. A function whose control runs off the end of its chain (an implicit `null` return) is not reported.
+""")
+
+define("ANRF204", "error", "invalid parent type or inheritance cycle", "types", """
+A type's `parent_type` is wrong:
+
+- it names no `type_id` in `semantic.types` (`data`: `{"type_id": ...}`, plus a `"suggestion"` when one is close);
+- it closes an inheritance cycle: reported once per cycle, at the first type of the cycle in document order, with the other members as related information;
+- the kinds do not fit: a `struct` can only extend a `struct`, and a `primitive` cannot have a parent.
+
+Failing:
+
+```json
+"types": [
+  {"type_id": "type_animal", "name": "Animal", "type_kind": "struct", "parent_type": "type_dog"},
+  {"type_id": "type_dog", "name": "Dog", "type_kind": "struct", "parent_type": "type_animal"}
+]
+```
+
+```
+ANRF204 error /semantic/types/0/parent_type: inheritance cycle through parent_type: 'type_animal' → 'type_dog' → 'type_animal'
+```
+
+Passing: the root of the hierarchy has no parent:
+
+```json
+"types": [
+  {"type_id": "type_animal", "name": "Animal", "type_kind": "struct", "parent_type": ""},
+  {"type_id": "type_dog", "name": "Dog", "type_kind": "struct", "parent_type": "type_animal"}
+]
+```
+
+Notes: an empty `parent_type` means "no parent". Cycles of semantic `inherits` edges are ANRF105. Chains of any length are followed without recursion.
+""")
+
+define("ANRF205", "error", "unknown operation or wrong arity", "types", """
+An execution node (of a `graph` layer) does something the operation table does not allow:
+
+- its `operation` is not in the table (the message suggests the closest name, also in `data.suggestion`);
+- it has too few or too many `inputs` for the operation (the message gives the expected arity; too many points at the first extra input);
+- a `true_branch`, `false_branch` or `loop_body` edge leaves a node whose operation has no such edge (only `if` branches, only `for_each`/`while` have bodies; `return`, `break` and `continue` have no edges out), or a node has more than one edge of the same control type (only the first is followed; an `end_loop`'s explicit back edge to its loop does not count);
+- a `for_each`/`while` has no `loop_body` edge, or its body has no `end_loop` closing it;
+- a `call` has no `properties.function`, names no `function_def`, or passes another number of arguments than the callee has parameters;
+- a `function_def` has no `properties.name`;
+- a `break` or `continue` is not inside a loop body.
+
+Failing:
+
+```json
+{"node_id": "exec_node_5", "operation": "addd", "inputs": ["exec_node_3", "exec_node_4"], "outputs": ["exec_node_3"]}
+```
+
+```
+ANRF205 error /execution/nodes/4/operation: unknown operation 'addd'; did you mean 'add'?
+```
+
+Passing: `"operation": "add"`. Likewise `{"operation": "add", "inputs": ["exec_node_3"]}` fails with `'add' takes 2 input(s), got 1`, and passes with two inputs.
+
+Notes: the operation table with every arity and allowed control edge is generated into `docs/execution.md` from the same source the checker and the interpreter use. `bytecode` and `ir` layers are not checked.
+""")
 
 # Primitive type names (matched case-insensitively against a type's name, then its type_id).
 PRIMITIVE_KINDS: dict[str, str] = {

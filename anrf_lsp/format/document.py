@@ -17,9 +17,68 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .findings import CATALOG, Finding, Related, Severity
+from .findings import CATALOG, Finding, Related, Severity, define
 from .jsonsource import _WS, Path, SourceMap, Span, parse_json, pointer_from_path
 from .model import Anrf
+
+# -- the codes this module reports (the check catalog: anrf_lsp/format/findings.py) ----
+
+define("ANRF000", "error", "document could not be read", "structure", """
+The file could not be read at all: it does not exist, cannot be opened (permissions, a directory, an I/O error), or it is larger than the size limit, **64 MiB** by default (`anrf check --max-size MIB` changes it). The finding sits at the start of the file (pointer `""`) and no other check runs.
+
+Failing:
+
+```text
+$ anrf check big.anrf.json
+big.anrf.json:1:1: ANRF000 error: file is larger than the 64 MiB limit; not checked
+```
+
+Passing: a readable file within the limit (raise the limit for a known-large generated file, or split it).
+""")
+
+define("ANRF100", "error", "invalid JSON syntax", "structure", """
+The text is not valid JSON. Every syntax error is reported (up to 50 per file), each at its own position, by a tolerant parser that also recovers a partial tree so hover, outline and completion keep working while you type. The same code covers **invalid UTF-8** (reported at the first bad byte; the text is decoded with replacement characters) and **nesting deeper than 256 levels** (ANRF documents are about 6 levels deep). Above 4 million characters a broken file gets one precise error instead of full recovery.
+
+When the JSON is invalid, the other checks (ANRF101 and up) do not run, so a half-typed document does not drown in follow-on errors.
+
+Failing:
+
+```json
+{"anrf_id": "func_1", "version": "v1",}
+```
+
+→ `trailing comma before '}'` at the comma.
+
+Passing:
+
+```json
+{"anrf_id": "func_1", "version": "v1"}
+```
+""")
+
+define("ANRF101", "error", "schema: missing or wrong-typed field", "structure", """
+A field is missing, has the wrong JSON type, or is empty where a value is required. Reported at the field (or, when it is missing, at the object it is missing from).
+
+- **Wrong type** (`"node_id": 7`, `"nodes": "..."`): reported while loading; the bad value is dropped and the rest of the document is still checked (no follow-up findings about the dropped value).
+- **Required fields** must be present and non-empty: `anrf_id`, `version`, `intent`, `semantic`, `execution` at the top; `intent_type`, `description` in `intent`; `type`, `description` in a constraint; `node_id`, `node_type` in a semantic node; `edge_id`, `source_id`, `target_id`, `edge_type` in semantic and execution edges; `type_id`, `name`, `type_kind` in a type; `name`, `type_id` in a type field; `node_id`, `operation` in an execution node. Missing: `missing required field 'node_type' (one of: function, parameter, …)`; `""`: `'node_id' must not be empty`; `null`: `must not be null`. (An *empty* intent description is ANRF403, a warning, instead.)
+- **Property values** (every `properties` map and `metadata`) are strings in ANRF v1 (`map<string,string>` in the protobuf). Numbers, booleans, arrays and objects still load, with a **warning** that shows the string to write.
+- **`execution.code`** must be base64 (standard or URL-safe alphabet, padding optional); otherwise an error.
+- **Unknown execution edge types** (anything but `control_flow`, `true_branch`, `false_branch`, `loop_body`, `data_flow`): a **warning**; the interpreter ignores such an edge.
+
+Failing:
+
+```json
+{"node_id": "", "label": "sum", "properties": {"arity": 1}}
+```
+
+→ `'node_id' must not be empty`, `missing required field 'node_type'`, and a warning: `property values are strings in ANRF v1; found a number for 'arity' (write "1")`.
+
+Passing:
+
+```json
+{"node_id": "func_sum", "node_type": "function", "label": "sum", "properties": {"arity": "1"}}
+```
+""")
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -63,7 +122,7 @@ class Document:
         rel = [Related(pointer_from_path(p), self.source.range(self.source.focus_span(p)), m) for p, m in related or ()]
         return Finding(
             code=code,
-            severity=severity or CATALOG[code][0],
+            severity=severity or CATALOG[code].severity,
             message=message,
             pointer=pointer_from_path(path),
             range=self.source.range(where),

@@ -13,29 +13,33 @@ Severity = Literal["error", "warning", "info"]
 
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
-# code -> (default severity, short title). The codes are stable: never renumber.
-CATALOG: dict[str, tuple[Severity, str]] = {
-    "ANRF000": ("error", "document could not be read"),
-    "ANRF100": ("error", "invalid JSON syntax"),
-    "ANRF101": ("error", "schema: missing or wrong-typed field"),
-    "ANRF102": ("error", "unsupported version"),
-    "ANRF103": ("error", "duplicate id in a scope"),
-    "ANRF104": ("error", "dangling reference"),
-    "ANRF105": ("error", "forbidden cycle"),
-    "ANRF106": ("warning", "unreachable execution node"),
-    "ANRF107": ("warning", "unknown field"),
-    "ANRF201": ("error", "unknown type"),
-    "ANRF202": ("error", "operand type mismatch"),
-    "ANRF203": ("error", "return type mismatch"),
-    "ANRF204": ("error", "invalid parent type or inheritance cycle"),
-    "ANRF205": ("error", "unknown operation or wrong arity"),
-    "ANRF301": ("warning", "execution node not covered by any semantic node"),
-    "ANRF302": ("warning", "symbol table disagrees with node labels"),
-    "ANRF303": ("error", "invalid intent_refs"),
-    "ANRF401": ("info", "constraint not checkable"),
-    "ANRF402": ("error", "performance constraint contradicted by the execution layer"),
-    "ANRF403": ("warning", "empty intent description"),
-}
+# The check catalog: every code's severity, title, group and documentation, defined once with
+# `define` beside the rule that reports it (the loader's codes in format/document.py, the rest in
+# checkers/*.py; `checkers.catalog()` imports them all). docs/checks.md is generated from it
+# (`python -m checkers.docs`). The codes are stable: never renumber.
+GROUPS = ("structure", "types", "cross_layer", "intent")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    severity: Severity  # the default; a rule may report a milder variant (documented in `doc`)
+    title: str
+    group: str  # one of GROUPS: the service's /verify check that reports it
+    doc: str  # Markdown: what it means, then a failing and a passing example
+
+
+CATALOG: dict[str, Check] = {}
+
+
+def define(code: str, severity: Severity, title: str, group: str, doc: str) -> Check:
+    """Add a code to the catalog (at import of the module whose rule reports it)."""
+    if group not in GROUPS:
+        raise ValueError(f"{code}: unknown group {group!r}")
+    if code in CATALOG and CATALOG[code].title != title:
+        raise ValueError(f"{code} is defined twice")
+    CATALOG[code] = check = Check(code, severity, title, group, doc.strip())
+    return check
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,4 +104,4 @@ class Finding:
 
 
 def default_severity(code: str) -> Severity:
-    return CATALOG[code][0]
+    return CATALOG[code].severity

@@ -7,7 +7,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from anrf_lsp.format.findings import CATALOG, Finding
+from anrf_lsp.format.findings import Finding
 from anrf_lsp.format.jsonsource import Span
 
 from .positions import TextPositions
@@ -22,7 +22,10 @@ _SEVERITY = {
 
 def docs_anchor(code: str) -> str:
     """GitHub's anchor for the `## CODE: title` heading of docs/checks.md."""
-    heading = f"{code}: {CATALOG[code][1]}" if code in CATALOG else code
+    from checkers import catalog
+
+    known = catalog()
+    heading = f"{code}: {known[code].title}" if code in known else code
     return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
 
 

@@ -9,10 +9,10 @@ import time
 from typing import Any
 
 from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
-from anrf_lsp.format.findings import Finding
+from anrf_lsp.format.findings import GROUPS, Finding
 
-# Check name -> the hundreds digit of its finding codes (ANRF1xx structure, ...).
-CHECKS: dict[str, str] = {"structure": "1", "types": "2", "cross_layer": "3", "intent": "4"}
+# The /verify check names: the check catalog's groups (each code's group is defined beside its rule).
+CHECKS: tuple[str, ...] = GROUPS
 CHECK_ALIASES = {"references": "cross_layer", "cross-layer": "cross_layer", "crosslayer": "cross_layer"}
 # Codes that make a document unfit for storage: unreadable, not JSON, not the v1 schema.
 SCHEMA_CODES = frozenset({"ANRF000", "ANRF100", "ANRF101", "ANRF102"})
@@ -47,8 +47,11 @@ def parse_checks(text: str | None) -> list[str]:
 
 
 def check_of(code: str) -> str:
-    digit = code[4:5]
-    return next((name for name, d in CHECKS.items() if d == digit), "structure")  # ANRF000 (unreadable) is structural
+    """The check (catalog group) a finding code belongs to."""
+    from checkers import catalog
+
+    found = catalog().get(code)
+    return found.group if found is not None else "structure"
 
 
 def document_text(document: dict[str, Any]) -> str:

@@ -89,10 +89,10 @@ def _property(schema: dict[str, Any], key: str, catalog: list[str]) -> dict[str,
 
 def server_properties() -> dict[str, dict[str, Any]]:
     sys.path.insert(0, str(REPO))
-    from anrf_lsp.format.findings import CATALOG
     from anrf_lsp.settings import Settings
+    from checkers import catalog as check_catalog
 
-    catalog = sorted(CATALOG)
+    catalog = sorted(check_catalog())
     schema = Settings.model_json_schema(by_alias=True)
     defs = schema.get("$defs", {})
     out: dict[str, dict[str, Any]] = {}
