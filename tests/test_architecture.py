@@ -18,13 +18,12 @@ def test_import_contracts_pass():
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     if lint is None:
         pytest.skip("import-linter is not installed (the dev extra has it)")
-    out = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([lint], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "broken" not in out.stdout.split("Contracts:")[-1].split("\n")[0].replace("0 broken", "")
 
 
 def _anrf_without_training(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", WITHOUT_TRAINING, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", WITHOUT_TRAINING, *args], check=False, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_the_runtime_runs_without_the_training_package(tmp_path):
