@@ -114,6 +114,10 @@ def test_cli_unwritable_output_is_a_clear_error(tmp_path):
 
 
 def test_cli_out_of_scope_is_a_clear_error(tmp_path):
+    from anrf_lsp.intent.schema import StructuredIntent
+    from anrf_lsp.pipeline import refusal
+
     out = run_anrf("generate", "what a lovely day it is", cwd=tmp_path)
-    assert out.returncode == 1 and "out of scope" in out.stderr and "Traceback" not in out.stderr
+    expected = refusal(StructuredIntent(intent_type="out_of_scope", description="what a lovely day it is"))
+    assert out.returncode == 1 and out.stderr.strip() == f"anrf generate: {expected}"  # the pipeline's one refusal message
     assert not list(tmp_path.iterdir())

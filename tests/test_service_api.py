@@ -299,6 +299,13 @@ def test_stub_generate_chain(stub):
         assert failed.status_code == 422 and "no valid ANRF" in failed.json()["error"]
         unknown = c.post("/generate", json={"structuredIntent": intent("x"), "analysisId": str(uuid.uuid4())})
         assert unknown.status_code == 404
+        # Out of scope: refused by the pipeline, in the words every entry point uses.
+        from anrf_lsp.intent.schema import StructuredIntent
+        from anrf_lsp.pipeline import refusal
+
+        nothing = {"intent_type": "out_of_scope", "description": "Thanks for the help."}
+        refused = c.post("/generate", json={"structuredIntent": nothing})
+        assert refused.status_code == 422 and refused.json()["error"] == refusal(StructuredIntent.model_validate(nothing))
         assert c.post("/intent/analyze", json={"inputText": "x"}).status_code == 503  # intent model disabled
 
 

@@ -285,9 +285,7 @@ def cmd_eval_generator(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, data: Any) -> None:
     """Add `data build|validate` to the `data` subparsers and the `train` and `eval` commands to `sub`."""
-    from training.dataset import BuildConfig
-    from training.generator_train import GeneratorTrainConfig
-    from training.intent_train import IntentTrainConfig
+    from training.configs import BuildConfig, GeneratorTrainConfig, IntentTrainConfig
 
     defaults = BuildConfig()
     d = data.add_parser("build", help="generate a new dataset version (every ANRF checked and executed)")

@@ -31,26 +31,16 @@ from anrf_lsp.intent.schema import StructuredIntent
 
 from . import storage
 from .behaviour import Behaviour, BuildRequest, Case, renamed_function
+from .configs import BuildConfig
 from .proof import prove
 
 SPLITS = ("train", "validation", "calibration", "test")
-DEFAULT_NAME = "anrf-v1"
 INTENT_FILE = "intent_{split}.jsonl"
 GENERATION_FILE = "generation_{split}.jsonl"
 
 
 class DataBuildError(RuntimeError):
     """A generated example failed its own proof: a generator bug, reported in full."""
-
-
-@dataclass(frozen=True)
-class BuildConfig:
-    seed: int = 0
-    name: str = DEFAULT_NAME
-    intent_examples: int = 5000  # text -> intent pairs (about 10% out of scope)
-    generation_examples: int = 10000  # intent -> ANRF pairs
-    out_of_scope_fraction: float = 0.1
-    behaviours: tuple[str, ...] | None = None  # a subset of the catalog (small builds)
 
 
 @dataclass(frozen=True)

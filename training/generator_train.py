@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.schema import StructuredIntent
 from anrf_lsp.program.prompt import prompt
 from training import storage
+from training.configs import GeneratorTrainConfig
 from training.generator_tokenizer import BOS, EOS, PAD, encode, save_for_transformers, train_tokenizer
 from training.hf_training import common_arguments, convert, history_callback
 
@@ -43,31 +44,6 @@ LORA_PRESETS: dict[str, dict[str, Any]] = {
     "starcoder": {"r": 16, "lora_alpha": 32, "lora_dropout": 0.05, "learning_rate": 2e-4},
 }
 ALL_PRESETS = (*PRESETS, *LORA_PRESETS)
-
-
-@dataclass
-class GeneratorTrainConfig:
-    """`anrf train generator` flags are generated from these fields (training/flags.py): one place for defaults."""
-
-    data: str = field(metadata={"help": "dataset version: a directory/URL, or NAME[/STAMP|/latest] under --data-root"})
-    out: str = field(metadata={"help": "output model directory"})
-    preset: str = field(default="default", metadata={
-        "help": "default (small Llama from scratch), tiny (tests), or LoRA fine-tuning of --base: codellama-7b, starcoder"})
-    data_root: str | None = field(default=None, metadata={"help": "dataset root (default: the platformdirs data dir)"})
-    base: str | None = field(default=None, metadata={"help": "local pretrained checkpoint directory (Hugging Face format) for the LoRA presets"})
-    epochs: float = 15.0
-    max_steps: int = -1
-    batch_size: int = 16
-    learning_rate: float | None = field(default=None, metadata={"help": "default 1e-3 from scratch, the LoRA preset's rate otherwise"})
-    gradient_accumulation: int = field(default=1, metadata={"help": "batches per optimizer step"})
-    max_length: int = field(default=768, metadata={"help": "prompt + program tokens; longer pairs are left out of training"})
-    vocab_size: int = 2048
-    patience: int = 2
-    seed: int = 0
-    train_limit: int | None = None
-    eval_limit: int | None = field(default=None, metadata={"help": "first N validation/calibration/test records only"})
-    progress: bool = field(default=True, metadata={"help": "progress bars"})
-    resume: bool = field(default=False, metadata={"help": "resume from the newest checkpoint in OUT"})
 
 
 @dataclass

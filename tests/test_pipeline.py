@@ -1,0 +1,83 @@
+"""The generation pipeline's plain functions: refusal, naming new files, verification, feedback
+stores. (Each entry point is driven through it in test_generator_runtime (CLI), test_lsp_workflow
+(editor) and test_service_api (service).)"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from anrf_lsp import pipeline
+from anrf_lsp.intent.schema import StructuredIntent, Target
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_refusal_only_for_requests_with_nothing_to_generate():
+    assert pipeline.refusal(StructuredIntent(intent_type="create_function", target=Target(kind="function", name="f"), description="x")) is None
+    long = "nothing to do here " * 20
+    message = pipeline.refusal(StructuredIntent(intent_type="out_of_scope", description=long))
+    assert message is not None and "out of scope" in message and len(message) < 200 and "…" in message
+
+
+def test_out_of_scope_is_refused_before_the_generator_runs():
+    class Never:
+        def generate(self, *args, **kwargs):
+            raise AssertionError("the generator must not run")
+
+    with pytest.raises(pipeline.GenerationRefused, match="out of scope"):
+        pipeline.generate(Never(), StructuredIntent(intent_type="out_of_scope", description="hello"))
+
+
+def test_new_files_never_overwrite(tmp_path):
+    target = tmp_path / "deep" / "sum.anrf.json"
+    first = pipeline.write_new(target, "1")
+    second = pipeline.write_new(target, "2")
+    assert (first, second) == (target, tmp_path / "deep" / "sum-2.anrf.json")
+    assert target.read_text() == "1" and second.read_text() == "2"
+    assert pipeline.free_path(target, taken={str(tmp_path / "deep" / "sum-3.anrf.json")}) == tmp_path / "deep" / "sum-4.anrf.json"
+    assert pipeline.file_stem("../../etc/passwd") == "etc_passwd" and pipeline.file_stem("") == "generated"
+
+
+def test_concurrent_writers_each_get_their_own_file(tmp_path):
+    target = tmp_path / "x.anrf.json"
+    paths: list[Path] = []
+    threads = [threading.Thread(target=lambda i=i: paths.append(pipeline.write_new(target, str(i)))) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(paths)) == 8 and sorted(p.read_text() for p in paths) == [str(i) for i in range(8)]
+
+
+def test_verification_counts_the_checkers_findings():
+    valid = json.loads((ROOT / "examples" / "valid" / "sum.anrf.json").read_text())
+    assert pipeline.Verification.of(valid).errors == 0
+    broken = json.loads(json.dumps(valid))
+    broken["execution"]["nodes"][1]["inputs"] = ["nowhere"]
+    assert pipeline.Verification.of(broken).errors >= 1
+
+
+def test_local_feedback_store_appends_json_lines(tmp_path):
+    store = pipeline.LocalFeedbackStore(tmp_path / "feedback.jsonl")
+    for accepted in (True, False):
+        assert store.record(pipeline.Feedback(generation_id="g1", accepted=accepted, anrf_id="a", edited=not accepted)) == str(store.path)
+    rows = [json.loads(line) for line in store.path.read_text().splitlines()]
+    assert [(r["generationId"], r["accepted"], r["edited"]) for r in rows] == [("g1", True, False), ("g1", False, True)]
+
+
+def test_database_feedback_store_needs_a_known_generation(tmp_path):
+    db_module = pytest.importorskip("anrf_lsp.services.db")
+    db = db_module.Database(f"sqlite:///{tmp_path / 'meta.db'}")
+    try:
+        generation = db.add_generation(anrf_id=None, version=None, confidence=None, accepted=None, status="failed", analysis_id=None,
+                                       model="m", attempts=1, seconds=0.1)
+        store = pipeline.DatabaseFeedbackStore(db)
+        assert store.record(pipeline.Feedback(generation_id=generation, accepted=False))
+        with pytest.raises(db_module.UnknownGeneration):
+            store.record(pipeline.Feedback(generation_id="00000000-0000-0000-0000-000000000000", accepted=True))
+    finally:
+        db.close()
