@@ -29,6 +29,8 @@ plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints
 (`anrf_lsp/intent/constraints.py`), not the model.
 
 - Runtime: CTranslate2 int8 encoder (`encoder/`, {size_mb:.1f} MiB) + numpy heads (`heads.npz`) + `tokenizer.json`; no torch.
+  `labels.json` holds the label spaces and each operation's signature (kind, default name, parameters, return type), so
+  intent analysis never loads the training catalog.
 - Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
 - Training: {len(epochs)} epochs evaluated (early stopping, patience {args.patience}; the best epoch by the mean of the three validation
   figures is restored), batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}.
