@@ -14,7 +14,7 @@ from collections import deque
 from typing import Any
 
 from anrf_lsp.execution.graph import ExecGraph, Function, build_graph, control_successors
-from anrf_lsp.execution.ops import LOOP_OPS
+from anrf_lsp.execution.ops import ATOM_PRECEDENCE, INFIX, LOOP_OPS
 from anrf_lsp.format.model import Anrf, ExecNode
 
 INDENT = "    "
@@ -23,25 +23,6 @@ MAX_EXPR_DEPTH = 24  # deeper expressions are shown as `...`
 MAX_TEXT = 48  # longest property value shown in the structure view
 WIDTH = 96  # the structure view folds longer lines
 
-# Infix operators: op -> (symbol, precedence). Higher binds tighter (Python's order).
-_INFIX = {
-    "or": ("or", 1),
-    "and": ("and", 2),
-    "eq": ("==", 4),
-    "ne": ("!=", 4),
-    "lt": ("<", 4),
-    "le": ("<=", 4),
-    "gt": (">", 4),
-    "ge": (">=", 4),
-    "add": ("+", 6),
-    "sub": ("-", 6),
-    "mul": ("*", 7),
-    "div": ("/", 7),
-    "floordiv": ("//", 7),
-    "mod": ("%", 7),
-    "pow": ("**", 9),
-}
-_ATOM = 10
 _LEAVING = ("return", "break", "continue")  # statements after which control never falls through
 _IDENT_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -155,23 +136,23 @@ class _FunctionRenderer:
         """(text, precedence) of a node used as an operand."""
         node = self._node(node_id)
         if node is None:
-            return f"<missing {node_id}>", _ATOM
+            return f"<missing {node_id}>", ATOM_PRECEDENCE
         op = node.operation
         if op in ("parameter", "variable_def"):
-            return self._var_name(node), _ATOM
+            return self._var_name(node), ATOM_PRECEDENCE
         if op == "for_each":
-            return self._prop(node, "iterator") or node_id, _ATOM
+            return self._prop(node, "iterator") or node_id, ATOM_PRECEDENCE
         if op in ("function_def", "while", "if", "end_loop", "break", "continue", "return"):
-            return f"<{op} {node_id}>", _ATOM
+            return f"<{op} {node_id}>", ATOM_PRECEDENCE
         if node_id in path:
-            return f"<cycle at {node_id}>", _ATOM
+            return f"<cycle at {node_id}>", ATOM_PRECEDENCE
         if node_id in self.g.owner:  # a statement: its variable, or a temporary
             targets = self._assign_targets(node)
             if targets:  # (an assign whose target is itself would otherwise recurse forever)
                 return self.expr(targets[0], depth + 1, path | {node_id})
-            return self._temp(node_id), _ATOM
+            return self._temp(node_id), ATOM_PRECEDENCE
         if depth > MAX_EXPR_DEPTH:
-            return "...", _ATOM
+            return "...", ATOM_PRECEDENCE
         return self.op_expr(node, depth + 1, path | {node_id})
 
     def _sub(self, node_id: str, depth: int, path: frozenset[str], min_prec: int) -> str:
@@ -189,9 +170,9 @@ class _FunctionRenderer:
             return ", ".join(arg(i) for i in range(len(ins)))
 
         if op == "constant":
-            return _literal_text(node.properties.get("value")), _ATOM
-        if op in _INFIX and len(ins) >= 2:
-            symbol, prec = _INFIX[op]
+            return _literal_text(node.properties.get("value")), ATOM_PRECEDENCE
+        if op in INFIX and len(ins) >= 2:
+            symbol, prec = INFIX[op]
             if op in ("and", "or"):
                 return f" {symbol} ".join(arg(i, prec + 1) for i in range(len(ins))), prec
             if len(ins) == 2:
@@ -205,23 +186,23 @@ class _FunctionRenderer:
         if op == "not" and len(ins) == 1:
             return f"not {arg(0, 3)}", 3
         if op == "index" and len(ins) == 2:
-            return f"{arg(0, _ATOM)}[{arg(1)}]", _ATOM
+            return f"{arg(0, ATOM_PRECEDENCE)}[{arg(1)}]", ATOM_PRECEDENCE
         if op == "get_field" and len(ins) == 2:
             key = self._constant_identifier(ins[1])
             if key:
-                return f"{arg(0, _ATOM)}.{key}", _ATOM
-            return f"{arg(0, _ATOM)}[{arg(1)}]", _ATOM
+                return f"{arg(0, ATOM_PRECEDENCE)}.{key}", ATOM_PRECEDENCE
+            return f"{arg(0, ATOM_PRECEDENCE)}[{arg(1)}]", ATOM_PRECEDENCE
         if op == "assign" and ins:
             return self.expr(ins[-1], depth, path)
         if op == "list_new":
-            return f"[{args()}]", _ATOM
+            return f"[{args()}]", ATOM_PRECEDENCE
         if op == "object_new" and len(ins) % 2 == 0:
             pairs = ", ".join(f"{arg(i)}: {arg(i + 1)}" for i in range(0, len(ins), 2))
-            return "{" + pairs + "}", _ATOM
+            return "{" + pairs + "}", ATOM_PRECEDENCE
         if op == "call":
             name = self._prop(node, "function") or "<unknown function>"
-            return f"{name}({args()})", _ATOM
-        return f"{op or '<no operation>'}({args()})", _ATOM
+            return f"{name}({args()})", ATOM_PRECEDENCE
+        return f"{op or '<no operation>'}({args()})", ATOM_PRECEDENCE
 
     def _constant_identifier(self, node_id: str) -> str:
         """The text of a constant string input when it is a plain identifier, else ''."""
@@ -330,7 +311,7 @@ class _FunctionRenderer:
         targets = self._assign_targets(node)
         if op == "set_field" and len(node.inputs) == 3 and not targets:
             key = self._constant_identifier(node.inputs[1])
-            obj = self._sub(node.inputs[0], 0, frozenset(), _ATOM)
+            obj = self._sub(node.inputs[0], 0, frozenset(), ATOM_PRECEDENCE)
             lhs = f"{obj}.{key}" if key else f"{obj}[{self.expr(node.inputs[1])[0]}]"
             self.emit(indent, f"{lhs} = {self.expr(node.inputs[2])[0]}")
             return

@@ -240,6 +240,7 @@ class GeneratorModel:
         self.calibration = Calibration.load(self.directory)
         self.config = json.loads((self.directory / CONFIG_FILE).read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+        self.tokenizer.encode_special_tokens = True  # a literal "<s>" in a request is text, never the start token
         self.bos, self.eos = self.config.get("bos", BOS), self.config.get("eos", EOS)  # a LoRA model keeps its checkpoint's
         # metadata.generated_by of what it writes: the model's name and version (a registry version is its cache folder)
         self.name = f"{self.config.get('name', 'anrf-generator')} {self.config.get('version', self.directory.name)}"

@@ -33,6 +33,9 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 2048, min_frequency:
 
 
 def encode(tokenizer: Any, text: str) -> list[int]:
+    """Token ids of `text` as text: a literal `<s>` in a request is three characters, not the start token
+    (special tokens are only ever added by id). The runtime encodes the same way (models/generator.py)."""
+    tokenizer.encode_special_tokens = True
     return tokenizer.encode(text, add_special_tokens=False).ids
 
 

@@ -71,6 +71,17 @@ class OpSpec:
         return f"{self.min_inputs}–{self.max_inputs}"
 
 
+# Infix spelling of operations in the textual forms (pseudocode view, compact form): op -> (symbol,
+# precedence); higher binds tighter (Python's order). One table, so the two forms cannot disagree.
+INFIX: dict[str, tuple[str, int]] = {
+    "or": ("or", 1), "and": ("and", 2),
+    "eq": ("==", 4), "ne": ("!=", 4), "lt": ("<", 4), "le": ("<=", 4), "gt": (">", 4), "ge": (">=", 4),
+    "add": ("+", 6), "sub": ("-", 6), "mul": ("*", 7), "div": ("/", 7), "floordiv": ("//", 7), "mod": ("%", 7),
+    "pow": ("**", 9),
+}
+ATOM_PRECEDENCE = 10  # operands that never need parentheses
+
+
 def kind_of(value: Any) -> str:
     """Runtime kind of a JSON value."""
     if value is None:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from anrf_lsp.execution.ops import OPS
+from anrf_lsp.execution.ops import ATOM_PRECEDENCE, INFIX, OPS
 
 from .builder import _BASE_TYPES, _EXPRESSION_OPS, GENERATED_BY, BuildRequest, ClassBuilder, Function, Program, Ref, split_top_level
 
@@ -48,17 +48,9 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TEMP = re.compile(r"\$[0-9]+")
 _LITERALS = {"true": True, "false": False, "null": None}
 
-# Infix operators: op -> (symbol, precedence); higher binds tighter (Python's order).
-_INFIX = {
-    "or": ("or", 1), "and": ("and", 2),
-    "eq": ("==", 4), "ne": ("!=", 4), "lt": ("<", 4), "le": ("<=", 4), "gt": (">", 4), "ge": (">=", 4),
-    "add": ("+", 6), "sub": ("-", 6), "mul": ("*", 7), "div": ("/", 7), "floordiv": ("//", 7), "mod": ("%", 7),
-    "pow": ("**", 9),
-}
-_COMPARE = {sym: op for op, (sym, prec) in _INFIX.items() if prec == 4}
+_COMPARE = {sym: op for op, (sym, prec) in INFIX.items() if prec == 4}
 _SUM = {"+": "add", "-": "sub"}
 _TERM = {"*": "mul", "//": "floordiv", "/": "div", "%": "mod"}  # '//' before '/': longest symbol first
-_ATOM = 10
 _BASE_BY_TYPE_ID = {type_id: spec for spec, (type_id, _, _) in _BASE_TYPES.items()}
 _TYPE_SPEC = re.compile(r"(list\[)*[A-Za-z_][A-Za-z0-9_]*\]*\?*")
 
@@ -887,11 +879,11 @@ class _FunctionText:
 
     def op_text(self, node: dict) -> tuple[str, int]:
         op, ins = node["operation"], node["inputs"]
-        if op in _INFIX:
-            symbol, prec = _INFIX[op]
+        if op in INFIX:
+            symbol, prec = INFIX[op]
             if op in ("and", "or"):
                 return f" {symbol} ".join(self.ref(r, prec + 1) for r in ins), prec
-            left = prec + 1 if prec == 4 else _ATOM if op == "pow" else prec
+            left = prec + 1 if prec == 4 else ATOM_PRECEDENCE if op == "pow" else prec
             right = 8 if op == "pow" else prec + 1
             return f"{self.ref(ins[0], left)} {symbol} {self.ref(ins[1], right)}", prec
         if op == "neg":
@@ -900,20 +892,20 @@ class _FunctionText:
         if op == "not":
             return f"not {self.ref(ins[0], 3)}", 3
         if op == "index":
-            return f"{self.ref(ins[0], _ATOM)}[{self.ref(ins[1])}]", _ATOM
+            return f"{self.ref(ins[0], ATOM_PRECEDENCE)}[{self.ref(ins[1])}]", ATOM_PRECEDENCE
         if op == "get_field" and self.by_id[ins[1]]["operation"] == "constant":
             key = json.loads(self.by_id[ins[1]]["properties"]["value"])
             if isinstance(key, str) and _IDENT.fullmatch(key):
-                return f"{self.ref(ins[0], _ATOM)}.{key}", _ATOM
+                return f"{self.ref(ins[0], ATOM_PRECEDENCE)}.{key}", ATOM_PRECEDENCE
         args = ", ".join(self.ref(r) for r in ins)
         if op == "call":
             name = node["properties"]["function"]
             if _IDENT.fullmatch(name) and name not in KEYWORDS and name not in _EXPRESSION_OPS:
-                return f"{name}({args})", _ATOM
-            return f"call({json.dumps(name, ensure_ascii=False)}{', ' if args else ''}{args})", _ATOM
+                return f"{name}({args})", ATOM_PRECEDENCE
+            return f"call({json.dumps(name, ensure_ascii=False)}{', ' if args else ''}{args})", ATOM_PRECEDENCE
         if op not in _EXPRESSION_OPS:
             raise CompactError(f"'{op}' is not an expression")
-        return f"{op}({args})", _ATOM
+        return f"{op}({args})", ATOM_PRECEDENCE
 
     # -- statements ------------------------------------------------------------------
 
