@@ -127,6 +127,77 @@ def cmd_view(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Python -> ANRF: nothing is written unless the whole file translates and checks."""
+    from pathlib import Path
+
+    from anrf_lsp.pipeline import write_new
+    from anrf_lsp.program.python_import import PythonImportError, import_python
+
+    source = _read_text(args.file)
+    try:
+        doc = import_python(source, filename=os.path.basename(args.file), module_name=args.module)
+    except PythonImportError as exc:
+        print(f"{args.file}:{exc.line}:{exc.column}: error: {exc.message}", file=sys.stderr)
+        return 1
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    target = Path(args.out) if args.out else Path(args.file).with_name(Path(args.file).name.removesuffix(".py") + ANRF_SUFFIX)
+    written = _write_output(target, text, args.force, write_new)
+    _report(args, {"source": args.file, "written": written, "kind": doc["intent"]["intent_type"], "anrfId": doc["anrf_id"]},
+            f"wrote {written} ({doc['intent']['intent_type']} {doc['semantic']['nodes'][0]['label']})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """ANRF -> Python that behaves as the interpreter does."""
+    from pathlib import Path
+
+    from anrf_lsp.view.python import ExportError, to_python
+
+    doc = _load_for_use(args.file, args.force)
+    if doc is None:
+        return 1
+    try:
+        text = to_python(doc.model)
+    except ExportError as exc:
+        print(f"{args.file}: error: {exc}", file=sys.stderr)
+        return 1
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.out) if args.out else Path(args.file).with_name(Path(args.file).name.removesuffix(ANRF_SUFFIX).removesuffix(".json") + ".py")
+    written = _write_output(target, text, args.force, None)
+    _report(args, {"source": args.file, "written": written, "to": args.to}, f"wrote {written}")
+    return 0
+
+
+def _read_text(path: str) -> str:
+    if not os.path.isfile(path):
+        raise UsageError(f"no such file: {path}")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def _write_output(target: Any, text: str, force: bool, write_new: Any) -> str:
+    """Write `text` to `target`; an existing file is replaced only with --force (else: a free name
+    beside it when `write_new` is given, or a usage error)."""
+    if force or not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return str(target)
+    if write_new is None:
+        raise UsageError(f"{target} exists (use --force to replace it, or --out PATH)")
+    return str(write_new(target, text))
+
+
+def _report(args: argparse.Namespace, facts: dict[str, Any], line: str) -> None:
+    print(json.dumps(facts, ensure_ascii=False) if args.format == "json" else line)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from anrf_lsp.format.model import json_schema
 
@@ -166,6 +237,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--format", choices=("pseudocode", "structure"), default="pseudocode")
     p.set_defaults(func=cmd_view)
+
+    p = sub.add_parser("import", help="translate a Python file (docs/python.md subset) into ANRF",
+                       description="Translate a Python file into an ANRF v1 document; nothing is written on error.")
+    p.add_argument("file", metavar="FILE.py")
+    p.add_argument("--out", metavar="PATH", help=f"where to write (default: FILE{ANRF_SUFFIX} beside it, or a free name)")
+    p.add_argument("--module", metavar="NAME", help="module name for a file of several functions (default: the file name)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write a document as runnable Python",
+                       description="Export an ANRF document as Python whose behaviour equals the interpreter's.")
+    p.add_argument("file", metavar=f"FILE{ANRF_SUFFIX}")
+    p.add_argument("--to", choices=("python",), default="python", help="target language (default python)")
+    p.add_argument("--out", metavar="PATH", help="where to write (default: FILE.py beside it; - for stdout)")
+    p.add_argument("--force", action="store_true", help="replace an existing file; export even when the checks report errors")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("schema", help="print the ANRF v1 JSON Schema")
     p.set_defaults(func=cmd_schema)

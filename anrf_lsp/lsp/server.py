@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from anrf_lsp import __version__
 from anrf_lsp.settings import Settings, SettingsError, from_environment, redacted, section_of
 
-from . import convert, logs, textsync, workflow
+from . import conversion, convert, logs, textsync, workflow
 from .analysis import Analysis, Analyzer
 from .idle_gc import IdleCollector
 from .models import ModelHost
@@ -194,6 +194,7 @@ class AnrfLanguageServer(LanguageServer):
 
 server = AnrfLanguageServer()
 server.workflow.register(server)  # its commands and handlers (generate, analyze, accept, reject, progress cancel)
+conversion.register(server)  # anrf.importPython, anrf.exportPython
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:

@@ -38,7 +38,7 @@ from anrf_lsp.language import intent_comments, intent_links
 from anrf_lsp.language.intent_comments import Intent
 from anrf_lsp.language.intent_links import Link
 
-from . import convert, textsync
+from . import convert, files, textsync
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -487,24 +487,10 @@ class Workflow:
             raise WorkflowError(str(exc)) from None
 
     async def _create(self, path: Path, text: str) -> str:
-        """Create the file: a WorkspaceEdit (CreateFile + insert) where the client can apply one, else write it here."""
-        caps = self.ls.client_capabilities.workspace
-        edit_caps = caps.workspace_edit if caps else None
-        can_edit = bool(caps and caps.apply_edit and edit_caps and edit_caps.document_changes
-                        and types.ResourceOperationKind.Create in (edit_caps.resource_operations or []))
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        if not can_edit:
-            def write() -> None:
-                with open(path, "x", encoding="utf-8") as fh:  # "x": never overwrite
-                    fh.write(text)
-
-            await asyncio.to_thread(write)
-            return "written"
-        edit = convert.create_file_edit(path.as_uri(), text)
-        result = await self.ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ANRF: Generate from intent"))
-        if not result.applied:
-            raise WorkflowError(f"the editor did not create {path}: {result.failure_reason or 'edit refused'}")
-        return "workspaceEdit"
+        try:
+            return await files.create_file(self.ls, path, text, "ANRF: Generate from intent")
+        except files.FileNotCreated as exc:
+            raise WorkflowError(str(exc)) from None
 
     async def _show_document(self, uri: str) -> None:
         caps = self.ls.client_capabilities.window

@@ -51,6 +51,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "anrf.client.accept", server: "anrf.accept", title: "Accept Generated File", argument: "document" },
   { id: "anrf.client.reject", server: "anrf.reject", title: "Reject Generated File", argument: "document" },
   { id: "anrf.client.status", server: "anrf.status", title: "Show Server Status", argument: "none" },
+  { id: "anrf.client.importPython", server: "anrf.importPython", title: "Import Python File as ANRF", argument: "document" },
+  { id: "anrf.client.exportPython", server: "anrf.exportPython", title: "Export Document to Python", argument: "document" },
 ];
 
 /** Extension-only commands (no server command behind them). */

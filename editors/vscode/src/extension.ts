@@ -249,6 +249,15 @@ async function show(spec: CommandSpec, result: unknown): Promise<void> {
       }
       return;
     }
+    case "anrf.importPython":
+    case "anrf.exportPython": {
+      // The server created the file beside the source (workspace/applyEdit, or on disk).
+      const uri = typeof data.uri === "string" ? data.uri : undefined;
+      if (uri) {
+        await vscode.window.showTextDocument(vscode.Uri.parse(uri), { preview: false });
+      }
+      return;
+    }
     default:
       return; // accept/reject: the server shows its own message
   }

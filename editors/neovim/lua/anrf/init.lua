@@ -22,6 +22,8 @@ M.commands = {
   { name = "AnrfAccept", key = "accept", server = "anrf.accept", argument = "document", desc = "ANRF: accept this generated file" },
   { name = "AnrfReject", key = "reject", server = "anrf.reject", argument = "document", desc = "ANRF: reject this generated file" },
   { name = "AnrfStatus", key = "status", server = "anrf.status", argument = "none", desc = "ANRF: server status (backend, models)" },
+  { name = "AnrfImportPython", key = "import_python", server = "anrf.importPython", argument = "document", desc = "ANRF: import this Python file as a new .anrf.json" },
+  { name = "AnrfExportPython", key = "export_python", server = "anrf.exportPython", argument = "document", desc = "ANRF: export this document as a new .py" },
 }
 
 M.default_keymaps = {
@@ -391,6 +393,12 @@ local function show(spec, result, bufnr)
     local score = type(result.confidenceScore) == "number" and (" (confidence %.2f)"):format(result.confidenceScore) or ""
     notify(("generated %s%s"):format(path or "?", score))
     if path and vim.fn.bufwinnr(path) == -1 then -- clients without window/showDocument
+      vim.cmd("split " .. vim.fn.fnameescape(path))
+    end
+  elseif spec.server == "anrf.importPython" or spec.server == "anrf.exportPython" then
+    local path = result.uri and vim.uri_to_fname(result.uri)
+    notify(("wrote %s"):format(path or "?"))
+    if path and vim.fn.bufwinnr(path) == -1 then
       vim.cmd("split " .. vim.fn.fnameescape(path))
     end
   end

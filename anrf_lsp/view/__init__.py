@@ -51,15 +51,15 @@ def _render_pseudocode(model: Anrf) -> str:
         if classes:
             out.append(f"# class {', '.join(classes)}")
             out.append("")
-    used = _used_as_operand(graph)
+    used = used_as_operand(graph)
     for i, fn in enumerate(graph.entries):
         if i:
             out.append("")
-        out.extend(_FunctionRenderer(graph, fn, used).render())
+        out.extend(FunctionRenderer(graph, fn, used).render())
     return "\n".join(out) + "\n"
 
 
-def _used_as_operand(graph: ExecGraph) -> set[str]:
+def used_as_operand(graph: ExecGraph) -> set[str]:
     """Nodes whose value some other node reads (end_loop inputs and extra loop inputs are ignored at run time)."""
     used: set[str] = set()
     for node in graph.nodes.values():
@@ -87,7 +87,7 @@ def _literal_text(raw: Any) -> str:
         return repr(value)
 
 
-class _FunctionRenderer:
+class FunctionRenderer:
     def __init__(self, graph: ExecGraph, fn: Function, used: set[str]):
         self.g = graph
         self.fn = fn
@@ -100,6 +100,17 @@ class _FunctionRenderer:
         # Steps all join searches of this function may take together: keeps adversarial graphs
         # (long chains of guard clauses) linear; when spent, branches render without a join.
         self.search_budget = 8 * len(graph.nodes) + 10_000
+        self._indegree: dict[str, int] | None = None
+
+    @staticmethod
+    def literal(raw: Any) -> str:
+        """A `value` / `initial_value` property as a literal of this dialect."""
+        return _literal_text(raw)
+
+    def anomaly(self, text: str) -> str:
+        """Where the graph cannot be shown as structured code: the view shows `text`
+        (a `# ...` comment or a `<...>` placeholder); a strict dialect raises instead."""
+        return text
 
     # -- names and expressions --
 
@@ -112,9 +123,10 @@ class _FunctionRenderer:
         return str(value) if value not in (None, "") else ""
 
     def _var_name(self, node: ExecNode) -> str:
+        """The name of a parameter, variable or loop variable (a for_each node)."""
         if node.operation == "variable_def" and node.node_id not in self.on_chain:
             self.lazy_vars.setdefault(node.node_id, None)
-        return self._prop(node, "name") or node.node_id
+        return self._prop(node, "iterator" if node.operation == "for_each" else "name") or node.node_id
 
     def _assign_targets(self, node: ExecNode) -> list[str]:
         """Variables (or parameters) a statement's value is assigned to."""
@@ -136,23 +148,23 @@ class _FunctionRenderer:
         """(text, precedence) of a node used as an operand."""
         node = self._node(node_id)
         if node is None:
-            return f"<missing {node_id}>", ATOM_PRECEDENCE
+            return self.anomaly(f"<missing {node_id}>"), ATOM_PRECEDENCE
         op = node.operation
         if op in ("parameter", "variable_def"):
             return self._var_name(node), ATOM_PRECEDENCE
         if op == "for_each":
-            return self._prop(node, "iterator") or node_id, ATOM_PRECEDENCE
+            return self._var_name(node), ATOM_PRECEDENCE
         if op in ("function_def", "while", "if", "end_loop", "break", "continue", "return"):
-            return f"<{op} {node_id}>", ATOM_PRECEDENCE
+            return self.anomaly(f"<{op} {node_id}>"), ATOM_PRECEDENCE
         if node_id in path:
-            return f"<cycle at {node_id}>", ATOM_PRECEDENCE
+            return self.anomaly(f"<cycle at {node_id}>"), ATOM_PRECEDENCE
         if node_id in self.g.owner:  # a statement: its variable, or a temporary
             targets = self._assign_targets(node)
             if targets:  # (an assign whose target is itself would otherwise recurse forever)
                 return self.expr(targets[0], depth + 1, path | {node_id})
             return self._temp(node_id), ATOM_PRECEDENCE
         if depth > MAX_EXPR_DEPTH:
-            return "...", ATOM_PRECEDENCE
+            return self.anomaly("..."), ATOM_PRECEDENCE
         return self.op_expr(node, depth + 1, path | {node_id})
 
     def _sub(self, node_id: str, depth: int, path: frozenset[str], min_prec: int) -> str:
@@ -170,7 +182,7 @@ class _FunctionRenderer:
             return ", ".join(arg(i) for i in range(len(ins)))
 
         if op == "constant":
-            return _literal_text(node.properties.get("value")), ATOM_PRECEDENCE
+            return self.literal(node.properties.get("value")), ATOM_PRECEDENCE
         if op in INFIX and len(ins) >= 2:
             symbol, prec = INFIX[op]
             if op in ("and", "or"):
@@ -200,9 +212,9 @@ class _FunctionRenderer:
             pairs = ", ".join(f"{arg(i)}: {arg(i + 1)}" for i in range(0, len(ins), 2))
             return "{" + pairs + "}", ATOM_PRECEDENCE
         if op == "call":
-            name = self._prop(node, "function") or "<unknown function>"
+            name = self._prop(node, "function") or self.anomaly("<unknown function>")
             return f"{name}({args()})", ATOM_PRECEDENCE
-        return f"{op or '<no operation>'}({args()})", ATOM_PRECEDENCE
+        return f"{op or self.anomaly('<no operation>')}({args()})", ATOM_PRECEDENCE
 
     def _constant_identifier(self, node_id: str) -> str:
         """The text of a constant string input when it is a plain identifier, else ''."""
@@ -220,7 +232,7 @@ class _FunctionRenderer:
 
     def _operand_text(self, node: ExecNode, what: str) -> str:
         if not node.inputs:
-            return f"<no {what}>"
+            return self.anomaly(f"<no {what}>")
         return self.expr(node.inputs[0])[0]
 
     # -- statements --
@@ -228,31 +240,33 @@ class _FunctionRenderer:
     def emit(self, indent: int, text: str) -> None:
         self.lines.append(INDENT * indent + text)
 
-    def render(self) -> list[str]:
+    def header(self) -> list[str]:
         params = []
         for p in self.fn.params:
             node = self._node(p)
             params.append(self._prop(node, "name") if node is not None and self._prop(node, "name") else p)
-        header = f"function {self.fn.name}({', '.join(params)}):"
+        return [f"function {self.fn.name}({', '.join(params)}):"]
+
+    def render(self) -> list[str]:
         self.emitted.add(self.fn.entry)
         start = self.g.next(self.fn.entry)
         extra = control_successors(self.g, self.fn.entry)[1:]
         if extra:
-            self.emit(1, f"# extra control successors of the function_def ignored: {', '.join(extra)}")
+            self.emit(1, self.anomaly(f"# extra control successors of the function_def ignored: {', '.join(extra)}"))
         self.block(start, frozenset(), None, 1)
         if not any(line.strip() and not line.strip().startswith("#") for line in self.lines):
             self.emit(1, "pass")
         declared = [
-            INDENT + f"{self._prop(self.g.nodes[v], 'name') or v} = {_literal_text(self.g.nodes[v].properties.get('initial_value'))}"
+            INDENT + f"{self._var_name(self.g.nodes[v])} = {self.literal(self.g.nodes[v].properties.get('initial_value'))}"
             "  # declared off the control chain"
             for v in self.lazy_vars
         ]
-        return [header, *declared, *self.lines]
+        return [*self.header(), *declared, *self.lines]
 
     def block(self, node_id: str | None, stop: frozenset[str], loop: str | None, indent: int) -> None:
         """Render the chain from `node_id` until a node in `stop`, an end_loop, or a terminal."""
         if indent > MAX_NESTING:
-            self.emit(indent, "# ... nested too deeply to show")
+            self.emit(indent, self.anomaly("# ... nested too deeply to show"))
             return
         while node_id is not None:
             if node_id in stop:
@@ -265,11 +279,11 @@ class _FunctionRenderer:
                 if node_id in self.emitted:
                     return
                 self.emitted.add(node_id)
-                self.emit(indent, f"# end_loop {node_id} outside any loop")
+                self.emit(indent, self.anomaly(f"# end_loop {node_id} outside any loop"))
                 node_id = self.g.next(node_id)
                 continue
             if node_id in self.emitted:
-                self.emit(indent, f"# ... control continues at {node_id} (shown above)")
+                self.emit(indent, self.anomaly(f"# ... control continues at {node_id} (shown above)"))
                 return
             self.emitted.add(node_id)
             if op == "if":
@@ -280,7 +294,7 @@ class _FunctionRenderer:
                 if op == "return":
                     self.emit(indent, f"return {self.expr(node.inputs[0])[0]}" if node.inputs else "return")
                 elif loop is None:
-                    self.emit(indent, f"{op}  # outside any loop")
+                    self.emit(indent, self.anomaly(f"{op}  # outside any loop"))
                 else:
                     self.emit(indent, op)
                 return
@@ -294,18 +308,18 @@ class _FunctionRenderer:
         others = [t for etype, ts in targets.items() if etype != "control_flow" for t in ts]
         if len(flow) > 1 or others:
             ignored = ", ".join(flow[1:] + others)
-            self.emit(indent, f"# ... extra control successors of {node_id} ignored: {ignored}")
+            self.emit(indent, self.anomaly(f"# ... extra control successors of {node_id} ignored: {ignored}"))
         return flow[0] if flow else None
 
     def render_simple(self, node: ExecNode, indent: int) -> None:
         op = node.operation
         if op == "function_def":
-            self.emit(indent, f"# function_def {node.node_id} reached as a statement")
+            self.emit(indent, self.anomaly(f"# function_def {node.node_id} reached as a statement"))
             return
         if op == "parameter":
             return  # parameters are shown in the header
         if op == "variable_def":
-            value = self.expr(node.inputs[0])[0] if node.inputs else _literal_text(node.properties.get("initial_value"))
+            value = self.expr(node.inputs[0])[0] if node.inputs else self.literal(node.properties.get("initial_value"))
             self.emit(indent, f"{self._var_name(node)} = {value}")
             return
         targets = self._assign_targets(node)
@@ -327,21 +341,23 @@ class _FunctionRenderer:
     def render_loop(self, node: ExecNode, stop: frozenset[str], indent: int) -> str | None:
         loop_id = node.node_id
         if node.operation == "for_each":
-            iterator = self._prop(node, "iterator") or loop_id
-            self.emit(indent, f"for {iterator} in {self._operand_text(node, 'iterable')}:")
+            self.emit(indent, f"for {self._var_name(node)} in {self.iterable(node)}:")
         else:
             self.emit(indent, f"while {self._operand_text(node, 'condition')}:")
         body = self.g.next(loop_id, "loop_body")
         before = len(self.lines)
         if body is None:
-            self.emit(indent + 1, "# ... no loop_body edge")
+            self.emit(indent + 1, self.anomaly("# ... no loop_body edge"))
         else:
             self.block(body, stop | {loop_id}, loop_id, indent + 1)
         if not self._has_code(before):
             self.emit(indent + 1, "pass")
         if body is not None and not self.g.loop_ends.get(loop_id):
-            self.emit(indent + 1, "# ... no end_loop closes this loop")
+            self.emit(indent + 1, self.anomaly("# ... no end_loop closes this loop"))
         return self.g.loop_exit(loop_id)
+
+    def iterable(self, loop: ExecNode) -> str:
+        return self._operand_text(loop, "iterable")
 
     def _has_code(self, since: int) -> bool:
         return any(not line.strip().startswith("#") for line in self.lines[since:])
@@ -420,6 +436,16 @@ class _FunctionRenderer:
             return [t for t in self._branches(node_id) if t is not None]
         return control_successors(self.g, node_id)
 
+    def _reached_once(self, node_id: str) -> bool:
+        """Whether at most one control edge leads to `node_id` (counted once per renderer)."""
+        if self._indegree is None:
+            self._indegree = {}
+            for targets in self.g.succ.values():
+                for ts in targets.values():
+                    for t in ts:
+                        self._indegree[t] = self._indegree.get(t, 0) + 1
+        return self._indegree.get(node_id, 0) <= 1
+
     def find_join(self, a: str | None, b: str | None, stop: frozenset[str]) -> str | None:
         """Where two branch chains meet: walks both in lockstep, first node seen by both wins."""
         if a is None or b is None:
@@ -446,8 +472,8 @@ class _FunctionRenderer:
                     if t not in seen[side]:
                         seen[side].add(t)
                         queues[side].append(t)
-                if not queues[side] and all(self.g.nodes[n].operation in _LEAVING for n in seen[side]):
-                    return None  # this branch only leaves (return/break/continue): nothing to rejoin
+                if not queues[side] and all(self.g.nodes[n].operation in _LEAVING and self._reached_once(n) for n in seen[side]):
+                    return None  # this branch only leaves (return/break/continue) and nothing else gets there: nothing to rejoin
         return None
 
 
