@@ -69,7 +69,7 @@ def test_both_clients_offer_the_server_commands():
     vscode = set(re.findall(r'server: "(anrf\.\w+)"', config_ts))
     lua = (ROOT / "editors" / "neovim" / "lua" / "anrf" / "init.lua").read_text()
     neovim = set(re.findall(r'server = "(anrf\.\w+)"', lua))
-    wanted = {"anrf.generate", "anrf.analyzeIntent", "anrf.verify", "anrf.accept", "anrf.reject", "anrf.status"}
+    wanted = {"anrf.generate", "anrf.analyzeIntent", "anrf.verify", "anrf.accept", "anrf.reject", "anrf.status", "anrf.importPython", "anrf.exportPython"}
     assert vscode == neovim == wanted
     assert wanted <= _server_commands()
     contributed = {c["command"] for c in PACKAGE["contributes"]["commands"]}
