@@ -1,5 +1,9 @@
-"""Structured intent v1 (shared/design.md §5): what intent analysis produces from
-an editor comment or selection, and what generation consumes.
+"""Structured intent (shared/design.md §5): what intent analysis produces from an editor
+comment or selection, and what generation consumes.
+
+v1 names the behaviour with one catalog key (`operation`); v2 adds `behaviour`, a compositional
+expression of typed parts (anrf_lsp/intent/behaviour.py) with `unknown` where a part is not
+covered, and `version: 2`. A v1 intent (no `version`) loads unchanged.
 
 Shared by the data builder, the models and the language server, so it has no
 heavy imports."""
@@ -9,6 +13,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from anrf_lsp.intent.behaviour import BehaviourNode
 
 IntentType = Literal["create_function", "modify_function", "create_class", "modify_class", "create_module", "out_of_scope"]
 TargetKind = Literal["function", "class", "module"]
@@ -55,15 +61,23 @@ class IntentConstraint(_Strict):
 
 
 class StructuredIntent(_Strict):
+    version: Literal[1, 2] = Field(1, description="1: the behaviour is `operation`; 2: it is `behaviour`")
     intent_type: IntentType
     target: Target | None = None  # None for out_of_scope
     parameters: list[Parameter] = Field(default_factory=list)
     return_type: str = "any"
     operation: str = Field(UNKNOWN_OPERATION, description="behaviour key from the training catalog, or 'unknown'")
+    behaviour: BehaviourNode | None = Field(None, description="v2: the behaviour as a tree of typed parts ('unknown' where not covered)")
     entities: list[Entity] = Field(default_factory=list)
     constraints: list[IntentConstraint] = Field(default_factory=list)
     description: str = Field(description="the original text")
     confidence: float = Field(1.0, ge=0.0, le=1.0, description="probability of intent_type from the intent head")
+
+    @model_validator(mode="after")
+    def _versioned(self) -> StructuredIntent:
+        if self.version == 1 and self.behaviour is not None:
+            raise ValueError("a behaviour expression needs version 2")
+        return self
 
     @model_validator(mode="after")
     def _spans_match(self) -> StructuredIntent:

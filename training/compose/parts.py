@@ -133,7 +133,7 @@ _NUM_CMP = (
 )
 
 PREDICATES: tuple[Predicate, ...] = (
-    *(Predicate(name, "num", f"x {sym} {{v}}", (lambda f: lambda x, v: f(x, v))(fn), phrases, takes="num",
+    *(Predicate(name, "num", f"x {sym} {{v}}", fn, phrases, takes="num",
                 constants=(1, 3, 5, 10, 100), param="threshold") for name, sym, fn, phrases in _NUM_CMP),
     Predicate("positive", "num", "x > 0", lambda x: x > 0, ("positive", "above zero", "greater than zero", "strictly positive")),
     Predicate("negative", "num", "x < 0", lambda x: x < 0, ("negative", "below zero", "less than zero", "under zero")),

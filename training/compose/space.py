@@ -98,7 +98,7 @@ class Spec:
 
     def tree(self) -> BehaviourNode:
         select = node("all") if self.condition is None else node(self.select, predicate=self.condition.tree())
-        return node("fold", source=self.source.name, select=select, map=self.transform.name, reduce=self.reducer.name)
+        return node("fold", source=node(self.source.name), select=select, map=node(self.transform.name), reduce=node(self.reducer.name))
 
     def key(self) -> str:
         return self.tree().text()
@@ -245,14 +245,17 @@ def _conditions(elem: str) -> tuple[Condition, ...]:
 
 
 @cache
-def _heads(source: Source) -> tuple[tuple[Transform, Reducer], ...]:
-    """(transform, reducer) pairs that fit a source's element kind."""
+def _heads(source: Source, select: str) -> tuple[tuple[Transform, Reducer], ...]:
+    """(transform, reducer) pairs that fit a source's element kind. An early-exit reducer needs a filter
+    (`first` of every element is just element 0, and its loop could never run twice)."""
     out = []
     for t in TRANSFORMS:
         if t.elem != source.elem:
             continue
         for r in REDUCERS:
             if t.gives not in r.elems or (r.identity_only and t.name != "identity") or (r.needs_index and not source.indexable):
+                continue
+            if r.early_exit and select != "filter":
                 continue
             out.append((t, r))
     return tuple(out)
@@ -270,7 +273,7 @@ def _blocks() -> tuple[tuple[Source, str, int], ...]:
 
 def count() -> int:
     """How many distinct behaviours the space holds."""
-    return sum(n * len(_heads(s)) for s, _, n in _blocks())
+    return sum(n * len(_heads(s, select)) for s, select, n in _blocks())
 
 
 def spec_at(index: int) -> Spec:
@@ -278,7 +281,7 @@ def spec_at(index: int) -> Spec:
     if not 0 <= index < count():
         raise IndexError(index)
     for source, select, n in _blocks():
-        heads = _heads(source)
+        heads = _heads(source, select)
         size = n * len(heads)
         if index >= size:
             index -= size
