@@ -44,7 +44,7 @@ def _save_stand_in(directory: Path, architecture: str) -> None:
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("lora")
     env = isolated_env(root)
-    run_anrf("data", "build", "--out", str(root / "ds"), "--intent-examples", "20", "--generation-examples", "30",
+    run_anrf("data", "build", "--out", str(root / "ds"), "--intent-examples", "20", "--generation-examples", "30", "--compose-examples", "0",
              "--behaviours", "max,sum", cwd=root, env=env, timeout=300, expect_ok=True)
     return root, env, str(root / "ds" / "anrf-v1" / "latest")
 

@@ -25,7 +25,7 @@ def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subpro
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("generator")
     env = isolated_env(root)
-    _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "40", "--generation-examples", "60",
+    _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "40", "--generation-examples", "60", "--compose-examples", "0",
           "--behaviours", "max,sum,reverse_string", cwd=root)
     data = str(root / "ds" / "anrf-v1" / "latest")
     result = _anrf(env, "train", "generator", "--data", data, "--out", str(root / "model"), "--preset", "tiny", "--max-steps", "3",

@@ -26,7 +26,7 @@ def _anrf(env: dict[str, str], *args: str, cwd: Path, ok: bool = True) -> subpro
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("intent")
     env = isolated_env(root)
-    _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "120", "--generation-examples", "10",
+    _anrf(env, "data", "build", "--out", str(root / "ds"), "--intent-examples", "120", "--generation-examples", "10", "--compose-examples", "120",
           "--behaviours", "max,filter_even,reverse_string", cwd=root)
     data = str(root / "ds" / "anrf-v1" / "latest")
     result = _anrf(env, "train", "intent", "--data", data, "--out", str(root / "model"), "--max-steps", "4", "--batch-size", "8",

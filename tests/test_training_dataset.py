@@ -13,7 +13,7 @@ from anrf_lsp.intent.schema import StructuredIntent
 from training import dataset, storage
 from training.catalog import CATALOG
 
-SMALL = dataset.BuildConfig(seed=7, intent_examples=400, generation_examples=400)
+SMALL = dataset.BuildConfig(seed=7, intent_examples=400, generation_examples=400, compose_examples=400)
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +35,12 @@ def test_same_seed_gives_byte_identical_files(built):
 
 def test_counts_and_labels(built):
     counts = built.manifest["counts"]
-    assert sum(counts["intent"].values()) == SMALL.intent_examples
+    assert sum(counts["intent"].values()) == SMALL.intent_examples + SMALL.compose_examples
     assert sum(counts["generation"].values()) == SMALL.generation_examples
     assert counts["intent"]["train"] > counts["intent"]["test"] > 0
     intents = [StructuredIntent.model_validate(r["intent"]) for s in dataset.SPLITS for r in _records(built, dataset.INTENT_FILE, s)]
-    out_of_scope = sum(i.intent_type == "out_of_scope" for i in intents)
-    assert 0.05 <= out_of_scope / len(intents) <= 0.15
+    out_of_scope = sum(i.intent_type == "out_of_scope" for i in intents if i.version == 1)
+    assert 0.05 <= out_of_scope / sum(i.version == 1 for i in intents) <= 0.15
     assert {i.intent_type for i in intents} >= {"create_function", "create_class", "create_module", "out_of_scope"}
 
 
@@ -111,7 +111,7 @@ def test_fsspec_url_storage(built):
 def test_cli_build_and_validate(tmp_path):
     build = subprocess.run(
         [sys.executable, "-m", "anrf_lsp", "data", "build", "--out", str(tmp_path), "--seed", "3",
-         "--intent-examples", "60", "--generation-examples", "60", "--format", "json"],
+         "--intent-examples", "60", "--generation-examples", "60", "--compose-examples", "200", "--format", "json"],
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert build.returncode == 0, build.stderr
@@ -121,3 +121,33 @@ def test_cli_build_and_validate(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "anrf_lsp", "data", "build", "--behaviours", "no_such_thing", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=300, check=False)
     assert bad.returncode == 2 and "no_such_thing" in bad.stderr
+
+
+def test_composed_examples_measure_generalization_by_kind(built):
+    """Train holds only trained combinations (and unknown-part phrases); every evaluation split holds all
+    four kinds; held-out combinations use only parts the train split has; label spaces are in the manifest."""
+    from anrf_lsp.intent.behaviour import parse
+    from training.compose.parts import HELD_OUT_PARTS
+
+    records = {s: [json.loads(line) for line in built.files[dataset.INTENT_FILE.format(split=s)].splitlines()] for s in dataset.SPLITS}
+    composed = {s: [r for r in rs if "kind" in r] for s, rs in records.items()}
+    assert {r["kind"] for r in composed["train"]} == {"phrasing", "unknown_part"}
+    trained_parts = {p for r in composed["train"] if r["kind"] == "phrasing" for p in parse(r["behaviour"]).parts()}
+    trained_shapes = {r["behaviour"] for r in composed["train"]}
+    assert not trained_parts & HELD_OUT_PARTS
+    for split in ("validation", "calibration", "test"):
+        kinds = {r["kind"] for r in composed[split]}
+        assert kinds == {"phrasing", "combination", "family", "unknown_part"}, split
+        for r in composed[split]:
+            tree_parts = set(parse(r["behaviour"]).parts())
+            if r["kind"] == "combination":
+                assert tree_parts <= trained_parts and r["behaviour"] not in trained_shapes
+            if r["kind"] == "family":
+                assert tree_parts & HELD_OUT_PARTS
+            if r["kind"] == "unknown_part":
+                assert "unknown" in tree_parts
+    spaces = built.manifest["label_spaces"]
+    assert set(spaces["slots"]) == {"source", "select", "connective", "pred1", "value1", "pred2", "value2", "map", "reduce"}
+    assert "VALUE" in spaces["entity_labels"] and "create_function" in spaces["intent_types"]
+    assert built.manifest["counts"]["intent_by_kind"]["test"]["family"] > 0
+    assert "| test |" in built.card and "unknown_part" in built.card

@@ -53,6 +53,7 @@ class Behaviour:
     cases: Callable[[random.Random], list[Case]]  # deterministic for a given Random state; include edge cases
     reference: Callable[[Case], Any]  # the expected result of a case (for classes: see the class builders)
     tags: tuple[str, ...] = field(default=())
+    tree: Any = None  # a composed behaviour's v2 expression (anrf_lsp.intent.behaviour.BehaviourNode); None for catalog ones
 
 
 def renamed_function(function: str, behaviour: Behaviour, request: BuildRequest) -> str:

@@ -36,7 +36,7 @@ def cmd_data_build(args: argparse.Namespace) -> int:
 
     config = dataset.BuildConfig(
         seed=args.seed, name=args.name, intent_examples=args.intent_examples, generation_examples=args.generation_examples,
-        behaviours=tuple(args.behaviours.split(",")) if args.behaviours else None,
+        behaviours=tuple(args.behaviours.split(",")) if args.behaviours else None, compose_examples=args.compose_examples,
     )
     root = args.out or storage.default_root()
     try:
@@ -296,6 +296,8 @@ def add_commands(sub: Any, data: Any) -> None:
     d.add_argument("--generation-examples", type=int, default=defaults.generation_examples,
                    help=f"intent -> ANRF pairs (default {defaults.generation_examples})")
     d.add_argument("--behaviours", help="comma-separated behaviour keys (default: the whole catalog)")
+    d.add_argument("--compose-examples", type=int, default=defaults.compose_examples,
+                   help=f"text -> v2 intent pairs of composed behaviours, by split kind (default {defaults.compose_examples})")
     d.add_argument("--format", choices=("text", "json"), default="text")
     d.set_defaults(func=cmd_data_build)
     d = data.add_parser("validate", help="re-check a dataset version: hashes, schema, checkers, execution")

@@ -18,6 +18,7 @@ class BuildConfig:
     generation_examples: int = 10000  # intent -> ANRF pairs
     out_of_scope_fraction: float = 0.1
     behaviours: tuple[str, ...] | None = None  # a subset of the catalog (small builds)
+    compose_examples: int = 12000  # text -> v2 intent pairs of composed behaviours (training/compose)
 
 
 @dataclass

@@ -125,6 +125,15 @@ def build(config: BuildConfig) -> BuiltDataset:
                 failures.append(f"{example_id} ({ex.behaviour}, template {ex.template}): " + "; ".join(problems))
             else:
                 generation_records[split].append(record)
+    if config.compose_examples:
+        from .compose.records import build_records
+        from .phrasing import templates_for_split
+
+        composed, problems = build_records(config.seed, config.compose_examples, templates_for_split)
+        failures.extend(problems)
+        for split in SPLITS:
+            intent_records[split].extend(composed[split])
+            random.Random(f"{config.seed}:mix:{split}").shuffle(intent_records[split])
     if failures:
         shown = "\n  ".join(failures[:50])
         raise DataBuildError(f"{len(failures)} generated example(s) failed their proof (generator bugs):\n  {shown}")
@@ -182,9 +191,14 @@ def _manifest(
             return dict(sorted(Counter(r["intent"]["intent_type"] for r in records).items()))
         return dict(sorted(Counter(str(r.get(field)) for r in records).items()))
 
+    from anrf_lsp.intent.labels import operation_labels
+
+    from .compose.records import kind_counts, label_spaces
+
     return {
         "name": config.name,
-        "format": "anrf-training-data/v1",
+        "format": "anrf-training-data/v2" if config.compose_examples else "anrf-training-data/v1",
+        "label_spaces": label_spaces(list(operation_labels(b.key for b in behaviours))),
         "seed": config.seed,
         "generator_commit": storage.git_commit(),
         "config": {
@@ -192,10 +206,12 @@ def _manifest(
             "generation_examples": config.generation_examples,
             "out_of_scope_fraction": config.out_of_scope_fraction,
             "behaviours": [b.key for b in behaviours],
+            "compose_examples": config.compose_examples,
         },
         "templates": dict(sorted(template_split.items())),
         "counts": {
             "intent": {s: len(intent_records[s]) for s in SPLITS},
+            "intent_by_kind": {s: kind_counts(intent_records[s]) for s in SPLITS},
             "generation": {s: len(generation_records[s]) for s in SPLITS},
         },
         "labels": {
@@ -231,6 +247,19 @@ def dataset_card(manifest: dict[str, Any]) -> str:
     ]
     for s in SPLITS:
         lines.append(f"| {s} | {manifest['counts']['intent'][s]} | {manifest['counts']['generation'][s]} |")
+    by_kind = manifest["counts"].get("intent_by_kind")
+    if by_kind:
+        kinds = sorted({k for s in SPLITS for k in by_kind[s]})
+        lines += [
+            "",
+            ("Text → intent by split kind: `catalog` (named behaviours), `phrasing` (composed behaviours of trained combinations), "
+            "`combination` (every part trained on, the combination never), `family` (a part never trained on: to be declined), "
+            "`unknown_part` (a part the behaviour space lacks: to be declined)."),
+            "",
+            "| split | " + " | ".join(kinds) + " |",
+            "|---|" + "---|" * len(kinds),
+            *(f"| {s} | " + " | ".join(str(by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS),
+        ]
     held = {t: s for t, s in manifest["templates"].items() if s != "train"}
     lines += ["", "Held-out templates: " + ", ".join(f"`{t}` ({s})" for t, s in sorted(held.items())), ""]
     for section, fields in (("intent", ("intent_type", "family", "behaviour")), ("generation", ("family", "behaviour"))):

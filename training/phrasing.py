@@ -181,6 +181,7 @@ _Piece = tuple[str, EntityLabel | None]
 _Groups = dict[str, list[Callable[[random.Random], tuple[str, str, str]]]]  # group -> makers of (surface, type, spec)
 _SLOT = re.compile(r"(\{\w+\})")
 _BRACKETS = re.compile(r"^(.*)\[(.*)\](.*)$")
+_VALUE_MARK = re.compile(r"⟦(.*?)⟧")
 
 
 class _Render:
@@ -243,19 +244,24 @@ class _Render:
         self.add(self.choice(W.WHO))
 
     # the task
+    def add_task(self, text: str) -> None:
+        """The task phrase; a literal operand marked `⟦10⟧` becomes a VALUE entity."""
+        for i, part in enumerate(_VALUE_MARK.split(text)):
+            self.add(part, "VALUE" if i % 2 else None)
+
     def _slot_task(self) -> None:
-        self.add(self.phrase)
+        self.add_task(self.phrase)
 
     def _slot_task_s(self) -> None:
-        self.add(_third_person(self.phrase))
+        self.add_task(_third_person(self.phrase))
 
     def _slot_Task(self) -> None:  # capitalized like the slot in the patterns
-        self.add(self.phrase[0].upper() + self.phrase[1:])
+        self.add_task(self.phrase[0].upper() + self.phrase[1:])
 
     # the target name
     def _slot_name(self) -> None:
         """Random names 60% of the time (always for modify: the thing exists already)."""
-        if self.template.modify or self.rng.random() < 0.6:
+        if self.template.modify or self.b.category == "compose" or self.rng.random() < 0.6:  # composed: its default name spells its parts
             self.name = _random_name(self.b.kind, self.rng)
         self.add(self.name, "NAME")
 
@@ -506,7 +512,7 @@ def _phrases(b: Behaviour) -> list[str]:
     out: list[str] = []
     for p in raw:
         p = _lower_first(p.strip().rstrip("."))
-        if p and p not in out and not parse_constraints(p):
+        if p and p not in out and not parse_constraints(_VALUE_MARK.sub(r"\1", p)):
             out.append(p)
     if not out:
         raise ValueError(f"behaviour {b.key!r}: every phrase states a constraint; add one that does not")
@@ -525,11 +531,13 @@ def _example(b: Behaviour, template: Template, phrase: str, groups: _Groups, rng
     intent_type = f"{'modify' if template.modify else 'create'}_{b.kind}"
     params = [Parameter(name=n, type=t) for n, t in r.params] if b.kind == "function" else []
     intent = StructuredIntent(
+        version=2 if b.tree is not None else 1,
         intent_type=intent_type,  # type: ignore[arg-type]
         target=Target(kind=b.kind, name=r.name),
         parameters=params,
         return_type=b.return_type,
-        operation=b.key,
+        operation=UNKNOWN_OPERATION if b.tree is not None else b.key,
+        behaviour=b.tree,
         entities=entities,
         constraints=r.constraints,
         description=text,

@@ -19,7 +19,7 @@ from anrf_lsp.intent.behaviour import BehaviourNode
 IntentType = Literal["create_function", "modify_function", "create_class", "modify_class", "create_module", "out_of_scope"]
 TargetKind = Literal["function", "class", "module"]
 ConstraintType = Literal["performance", "security", "compatibility", "reliability", "resource", "safety"]
-EntityLabel = Literal["NAME", "PARAM", "TYPE", "CONSTRAINT"]
+EntityLabel = Literal["NAME", "PARAM", "TYPE", "CONSTRAINT", "VALUE"]  # VALUE: a literal operand ("greater than 10")
 UNKNOWN_OPERATION = "unknown"
 
 
