@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class Prediction:
     operation_probability: float
     tags: list[str]  # one per token, special tokens included
     offsets: list[tuple[int, int]]
+    heads: dict[str, tuple[str, float]] = field(default_factory=dict)  # v2: shape and fold slots -> (label, probability)
 
 
 def resolve_model_dir(ref: str | Path | None) -> Path:
@@ -95,14 +96,17 @@ class IntentModel:
         operation_p = _softmax(cls @ self._heads["operation_weight"].T + self._heads["operation_bias"])
         tag_ids = (hidden @ self._heads["tags_weight"].T + self._heads["tags_bias"]).argmax(-1)
         intents, operations, tags = self.labels["intent_types"], self.labels["operations"], self.labels["tags"]
+        extra = {"shape": self.labels.get("shapes", []), **{f"slot_{k}": v for k, v in self.labels.get("slots", {}).items()}}
+        extra_p = {name: _softmax(cls @ self._heads[f"{name}_weight"].T + self._heads[f"{name}_bias"]) for name in extra if extra[name]}
         predictions = []
         for i, enc in enumerate(encodings):
             n = len(enc.ids)
             k, o = int(intent_p[i].argmax()), int(operation_p[i].argmax())
+            heads = {name: (extra[name][int(p[i].argmax())], float(p[i].max())) for name, p in extra_p.items()}
             predictions.append(Prediction(
                 intent_type=intents[k], intent_probability=float(intent_p[i, k]),
                 operation=operations[o], operation_probability=float(operation_p[i, o]),
-                tags=[tags[t] for t in tag_ids[i, :n]], offsets=[tuple(x) for x in enc.offsets],
+                tags=[tags[t] for t in tag_ids[i, :n]], offsets=[tuple(x) for x in enc.offsets], heads=heads,
             ))
         return predictions
 
@@ -114,7 +118,10 @@ class IntentModel:
         results: list[StructuredIntent | None] = [None] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
-            results[i] = assemble(texts[i], prediction, self.signatures)
+            if prediction.heads.get("shape", ("named", 1.0))[0] == "fold" and prediction.intent_type != "out_of_scope":
+                results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}))
+            else:
+                results[i] = assemble(texts[i], prediction, self.signatures)
         return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
 
 
@@ -167,4 +174,54 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
         constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
         description=text,
         confidence=round(prediction.intent_probability, 6),
+    )
+
+
+def _literal(text: str) -> Any:
+    """A VALUE entity as the literal it names: a number when it reads as one, else the text."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any]) -> StructuredIntent:
+    """A v2 intent whose behaviour is a fold of the predicted parts (anrf_lsp/intent/slots.py): literal
+    operands from VALUE entities, the signature from the parts' tables in labels.json. The confidence is
+    the joint probability of the intent type, the shape and every slot: a part the model is unsure of
+    lowers it, and an `unknown` part stays in the tree for generation to decline."""
+    from anrf_lsp.intent.constraints import parse_constraints
+    from anrf_lsp.intent.slots import SLOTS, tree_of
+
+    spans = spans_from_tags(prediction.tags, prediction.offsets)
+    entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
+    slots = {name: prediction.heads[f"slot_{name}"][0] for name in SLOTS if f"slot_{name}" in prediction.heads}
+    values = [_literal(e.text) for e in entities if e.label == "VALUE"]
+    source = fold.get("sources", {}).get(slots.get("source", ""))
+    value_params = [fold.get("values", {}).get(slots.get(f"pred{i}", ""), {}) for i in (1, 2) if slots.get(f"value{i}") == "param"]
+    signature = ([(source["param"], source["type"])] if source else []) + [(v.get("param", "value"), v.get("type", "any")) for v in value_params]
+    stated = [n for n in (_identifier(e.text) for e in entities if e.label == "PARAM") if n]
+    params = [Parameter(name=stated[i] if i < len(stated) else name, type=type_) for i, (name, type_) in enumerate(signature)]
+    tree = tree_of(slots, values, [name for name, _ in signature[1:]])
+    elem = fold.get("maps", {}).get(slots.get("map", ""), {}).get("gives") or (source or {}).get("elem", "num")
+    returns = fold.get("returns", {}).get(slots.get("reduce", ""), {}).get(elem, "any")
+    kind = prediction.intent_type.split("_", 1)[1]
+    names = [n for n in (_identifier(e.text) for e in entities if e.label == "NAME") if n]
+    default = "_".join(p for p in (slots.get("reduce"), slots.get("map") if slots.get("map") != "identity" else None, slots.get("source")) if p)
+    confidence = prediction.intent_probability * prediction.heads.get("shape", ("fold", 1.0))[1]
+    for name in SLOTS:
+        confidence *= prediction.heads.get(f"slot_{name}", ("", 1.0))[1]
+    return StructuredIntent(
+        version=2,
+        intent_type=prediction.intent_type,  # type: ignore[arg-type]
+        target=Target(kind=kind, name=names[0] if names else _identifier(default) or "new_function"),  # type: ignore[arg-type]
+        parameters=params,
+        return_type=returns,
+        operation=UNKNOWN_OPERATION,
+        behaviour=tree,
+        entities=entities,
+        constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
+        description=text,
+        confidence=round(confidence, 6),
     )

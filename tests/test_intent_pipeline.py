@@ -45,12 +45,17 @@ def test_training_writes_the_runtime_model_card_and_report(trained):
     heads = np.load(model / "heads.npz")
     assert heads["intent_weight"].shape[0] == len(labels["intent_types"]) == 6
     assert heads["operation_weight"].shape[0] == len(labels["operations"]) and labels["operations"][0] == "unknown"
-    assert heads["tags_weight"].shape[0] == len(labels["tags"]) == 9
+    assert heads["tags_weight"].shape[0] == len(labels["tags"]) == 11  # NAME PARAM TYPE CONSTRAINT VALUE
+    assert labels["format"] == "anrf-intent-v2"  # the label spaces came from the v2 dataset's manifest
+    for slot, values in labels["slots"].items():
+        assert heads[f"slot_{slot}_weight"].shape[0] == len(values)
+    assert heads["shape_weight"].shape[0] == len(labels["shapes"]) == 3
     card = (model / "MODEL_CARD.md").read_text()
     manifest_hash = labels["dataset"]["manifest_sha256"]
     assert manifest_hash in card and "anrf train intent" in card
     report = (model / "evaluation" / "report.md").read_text()
     assert "intent_accuracy" in report and "entity_f1" in report
+    assert "| combination |" in report and "| family |" in report  # per split kind
     assert (model / "evaluation" / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     metrics = json.loads((model / "metrics.json").read_text())
     for key in ("intent_accuracy", "intent_macro_f1", "operation_accuracy", "entity_f1", "constraint_precision", "constraint_recall"):

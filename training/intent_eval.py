@@ -10,9 +10,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from anrf_lsp.intent.labels import IGNORE, TAGS, tags_for_tokens
+from anrf_lsp.intent.labels import IGNORE, tags_for_tokens
 
-TARGETS = {"intent_accuracy": 0.97, "operation_accuracy": 0.95, "entity_f1": 0.95, "constraint_f1": 0.98, "out_of_scope_precision": 0.95}
+TARGETS = {"intent_accuracy": 0.97, "operation_accuracy": 0.95, "entity_f1": 0.95, "constraint_f1": 0.98, "out_of_scope_precision": 0.95,
+           "combination_behaviour_exact": 0.90, "family_declined": 0.90}
+DECLINE_THRESHOLD = 0.5  # a fold intent below this joint probability is declined (generation v2 reads it from the model)
 
 
 def macro_f1(gold: list[str], pred: list[str], labels: list[str]) -> float:
@@ -60,9 +62,11 @@ def evaluate(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     pred_intents = [p.intent_type for p in predictions]
     in_scope = [i for i, g in enumerate(gold_intents) if g != "out_of_scope"]
     true_tags, pred_tags = [], []
+    tag_space = model.labels["tags"]
     for r, p in zip(records, predictions, strict=True):
-        gold = tags_for_tokens(p.offsets, [(e["label"], e["start"], e["end"]) for e in r["intent"]["entities"]])
-        true_tags.append([TAGS[t] for t in gold if t != IGNORE])
+        spans = [(e["label"], e["start"], e["end"]) for e in r["intent"]["entities"] if f"B-{e['label']}" in tag_space]
+        gold = tags_for_tokens(p.offsets, spans, tag_space)
+        true_tags.append([tag_space[t] for t in gold if t != IGNORE])
         pred_tags.append([t for t, g in zip(p.tags, gold, strict=True) if g != IGNORE])
     oos_pred = [i for i, p in enumerate(pred_intents) if p == "out_of_scope"]
     oos_gold = [i for i, g in enumerate(gold_intents) if g == "out_of_scope"]
@@ -78,12 +82,42 @@ def evaluate(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
         "ms_per_text_batched": 1000 * seconds / max(1, len(records)),
     }
     metrics.update(constraint_scores(records))
+    metrics.update(behaviour_scores(model, records))
     metrics["entity_report"] = classification_report(true_tags, pred_tags, mode="strict", scheme=IOB2, digits=3, zero_division=0)
     metrics["confusion"] = {"labels": labels, "matrix": [[sum(g == a and p == b for g, p in zip(gold_intents, pred_intents, strict=True))
                                                           for b in labels] for a in labels]}
     metrics["operation_errors"] = Counter(f"{records[i]['intent']['operation']} -> {predictions[i].operation}"
                                           for i in in_scope if predictions[i].operation != records[i]["intent"]["operation"]).most_common(10)
     return metrics
+
+
+def behaviour_scores(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per split kind of the composed records: how often the whole behaviour expression is exactly right
+    (phrasing, combination), and how often a request the model cannot know is declined (family,
+    unknown_part: an `unknown` part, no fold, or a joint probability under DECLINE_THRESHOLD), with
+    the price of declining (right answers declined) beside it."""
+    composed = [r for r in records if r.get("kind") in ("phrasing", "combination", "family", "unknown_part")]
+    if not composed:
+        return {}
+    intents = model.analyze_batch([r["text"] for r in composed])
+    out: dict[str, Any] = {}
+    for kind in ("phrasing", "combination", "family", "unknown_part"):
+        pairs = [(r, i) for r, i in zip(composed, intents, strict=True) if r["kind"] == kind]
+        if not pairs:
+            continue
+        exact = [i.behaviour is not None and i.behaviour.text() == r["behaviour"] for r, i in pairs]
+        declined = [i.behaviour is None or not i.behaviour.is_known() or i.confidence < DECLINE_THRESHOLD for _, i in pairs]
+        out[f"{kind}_examples"] = len(pairs)
+        if kind in ("phrasing", "combination"):
+            out[f"{kind}_behaviour_exact"] = sum(exact) / len(pairs)
+            out[f"{kind}_confident_exact"] = sum(e and not d for e, d in zip(exact, declined, strict=True)) / len(pairs)
+            out[f"{kind}_declined"] = sum(declined) / len(pairs)
+            out[f"{kind}_confident_wrong"] = sum(not e and not d for e, d in zip(exact, declined, strict=True)) / len(pairs)
+            out[f"{kind}_errors"] = Counter(f"{r['behaviour']} -> {i.behaviour.text() if i.behaviour else None}"
+                                            for (r, i), e in zip(pairs, exact, strict=True) if not e).most_common(5)
+        else:
+            out[f"{kind}_declined"] = sum(declined) / len(pairs)
+    return out
 
 
 def confusion_png(confusion: dict[str, Any], path: Path) -> None:
@@ -116,6 +150,16 @@ def report_markdown(metrics: dict[str, Any], model_info: dict[str, Any], split: 
         target = TARGETS.get(key)
         verdict = "" if target is None else ("met" if metrics[key] >= target else "MISSED")
         lines.append(f"| {key} | {metrics[key]:.4f} | {'' if target is None else f'>= {target}'} | {verdict} |")
+    kinds = [k for k in ("phrasing", "combination", "family", "unknown_part") if f"{k}_examples" in metrics]
+    if kinds:
+        lines += ["", f"## Composed behaviours by split kind (decline threshold {DECLINE_THRESHOLD})", "",
+                  "| kind | examples | behaviour exact | confidently wrong | declined | target |", "|---|---|---|---|---|---|"]
+        for k in kinds:
+            exact = metrics.get(f"{k}_behaviour_exact")
+            wrong = metrics.get(f"{k}_confident_wrong")
+            target = TARGETS.get(f"{k}_behaviour_exact") or TARGETS.get(f"{k}_declined")
+            lines.append(f"| {k} | {metrics[f'{k}_examples']} | {'' if exact is None else f'{exact:.4f}'} | "
+                         f"{'' if wrong is None else f'{wrong:.4f}'} | {metrics[f'{k}_declined']:.4f} | {'' if target is None else f'>= {target}'} |")
     lines += ["", f"Throughput: {metrics['ms_per_text_batched']:.2f} ms per text (batches of 64).", "", "## Entities (seqeval, strict IOB2)",
               "", "```", metrics["entity_report"].rstrip(), "```", "", "## Most frequent operation errors", ""]
     lines += [f"- {pair}: {count}" for pair, count in metrics["operation_errors"]] or ["- none"]

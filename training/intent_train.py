@@ -12,11 +12,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from anrf_lsp.intent.labels import IGNORE, INTENT_TYPES, TAGS, operation_labels, tags_for_tokens
+from anrf_lsp.intent.labels import ENTITY_LABELS, IGNORE, INTENT_TYPES, operation_labels, tag_names, tags_for_tokens
 from training import storage
 from training.configs import IntentTrainConfig
 from training.hf_training import common_arguments, convert, history_callback
@@ -59,51 +59,99 @@ def load_tokenizer(path: Path, max_length: int) -> Any:
     return tokenizer
 
 
-def encode(records: list[dict[str, Any]], tokenizer: Any, operations: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Features per record: token ids, attention mask and the three labels."""
+@dataclass(frozen=True)
+class LabelSpace:
+    """The heads a model gets, from the dataset's manifest (`label_spaces`): intent types, entity labels
+    (BIO tags), catalog operations, and, for v2 data, the behaviour shape and one head per fold slot.
+    A team's own data brings its own spaces (docs/intent-data.md)."""
+
+    intent_types: tuple[str, ...]
+    entity_labels: tuple[str, ...]
+    operations: tuple[str, ...]
+    shapes: tuple[str, ...] = ()
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tag_names(self.entity_labels)
+
+    def heads(self) -> dict[str, int]:
+        """Head name -> number of classes (sequence heads: intent, operation, shape, slot_*)."""
+        out = {"intent": len(self.intent_types), "operation": len(self.operations)}
+        if self.shapes:
+            out["shape"] = len(self.shapes)
+        out.update({f"slot_{name}": len(labels) for name, labels in self.slots.items()})
+        return out
+
+    @classmethod
+    def of_dataset(cls, data_dir: str) -> LabelSpace:
+        """The manifest's label spaces; a v1 dataset (none written) gets the schema's and the catalog's."""
+        spaces = storage.read_manifest(data_dir).get("label_spaces")
+        if not spaces:
+            from training.catalog import CATALOG
+
+            return cls(INTENT_TYPES, ENTITY_LABELS, operation_labels(CATALOG))
+        return cls(tuple(spaces["intent_types"]), tuple(spaces["entity_labels"]), tuple(spaces["operations"]),
+                   tuple(spaces.get("shapes", ())), {k: tuple(v) for k, v in spaces.get("slots", {}).items()})
+
+
+def _shape(record: dict[str, Any]) -> str:
+    if record["intent"]["intent_type"] == "out_of_scope":
+        return "none"
+    return record.get("shape", "named")
+
+
+def encode(records: list[dict[str, Any]], tokenizer: Any, space: LabelSpace) -> list[dict[str, Any]]:
+    """Features per record: token ids, attention mask and one label per head (IGNORE where a record
+    says nothing about a head: catalog records have no fold slots)."""
     features = []
     for record, enc in zip(records, tokenizer.encode_batch([r["text"] for r in records]), strict=True):
         intent = record["intent"]
         spans = [(e["label"], e["start"], e["end"]) for e in intent["entities"]]
-        features.append({
-            "input_ids": enc.ids,
-            "attention_mask": enc.attention_mask,
-            "intent_labels": INTENT_TYPES.index(intent["intent_type"]),
-            "operation_labels": operations.index(intent["operation"]) if intent["operation"] in operations else 0,
-            "tag_labels": tags_for_tokens(enc.offsets, spans),
-        })
+        labels = {
+            "intent_labels": space.intent_types.index(intent["intent_type"]),
+            "operation_labels": space.operations.index(intent["operation"]) if intent["operation"] in space.operations else 0,
+        }
+        if space.shapes:
+            labels["shape_labels"] = space.shapes.index(_shape(record))
+        slots = record.get("slots")
+        for name, values in space.slots.items():
+            labels[f"slot_{name}_labels"] = values.index(slots[name]) if slots and slots.get(name) in values else IGNORE
+        features.append({"input_ids": enc.ids, "attention_mask": enc.attention_mask, "tag_labels": tags_for_tokens(enc.offsets, spans, space.tags),
+                         **labels})
     return features
 
 
-def build_model(base: str, n_intents: int, n_operations: int, n_tags: int) -> Any:
+def build_model(base: str, heads: dict[str, int], n_tags: int) -> Any:
     from torch import nn
     from transformers import BertModel
 
     class JointIntentModel(nn.Module):
-        """BERT-family encoder with three linear heads: intent and operation on the [CLS] state,
-        entity tags on every token. The pooler is kept (unused) because the CTranslate2 BERT
-        converter requires it."""
+        """BERT-family encoder with linear heads: the sequence heads (intent, operation, shape, fold
+        slots) on the [CLS] state, entity tags on every token. The pooler is kept (unused) because the
+        CTranslate2 BERT converter requires it."""
 
         def __init__(self) -> None:
             super().__init__()
             self.encoder = BertModel.from_pretrained(base, add_pooling_layer=True)
             hidden = self.encoder.config.hidden_size
             self.dropout = nn.Dropout(0.1)
-            self.intent = nn.Linear(hidden, n_intents)
-            self.operation = nn.Linear(hidden, n_operations)
+            self.head_names = list(heads)
+            self.sequence_heads = nn.ModuleDict({name: nn.Linear(hidden, n) for name, n in heads.items()})
             self.tags = nn.Linear(hidden, n_tags)
 
-        def forward(self, input_ids, attention_mask, intent_labels=None, operation_labels=None, tag_labels=None):
+        def forward(self, input_ids, attention_mask, tag_labels=None, **labels):
             states = self.dropout(self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
-            out = {"intent_logits": self.intent(states[:, 0]), "operation_logits": self.operation(states[:, 0]), "tag_logits": self.tags(states)}
-            if intent_labels is not None:
+            out = {f"{name}_logits": head(states[:, 0]) for name, head in self.sequence_heads.items()}
+            out["tag_logits"] = self.tags(states)
+            if tag_labels is not None:
                 ce = nn.functional.cross_entropy
-                out["loss"] = (
-                    ce(out["intent_logits"], intent_labels)
-                    + ce(out["operation_logits"], operation_labels)
-                    + ce(out["tag_logits"].reshape(-1, n_tags), tag_labels.reshape(-1), ignore_index=IGNORE)
-                )
-                out = {"loss": out.pop("loss"), **out}
+                loss = ce(out["tag_logits"].reshape(-1, n_tags), tag_labels.reshape(-1), ignore_index=IGNORE)
+                for name in self.head_names:
+                    gold = labels[f"{name}_labels"]
+                    if (gold != IGNORE).any():
+                        loss = loss + ce(out[f"{name}_logits"], gold, ignore_index=IGNORE)
+                out = {"loss": loss, **out}
             return out
 
     return JointIntentModel()  # heads initialised from the RNG state set_seed(config.seed) left
@@ -117,33 +165,50 @@ def collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
     def pad(key: str, value: int) -> Any:
         return torch.tensor([f[key] + [value] * (width - len(f[key])) for f in batch])
 
-    return {
-        "input_ids": pad("input_ids", 0),
-        "attention_mask": pad("attention_mask", 0),
-        "tag_labels": pad("tag_labels", IGNORE),
-        "intent_labels": torch.tensor([f["intent_labels"] for f in batch]),
-        "operation_labels": torch.tensor([f["operation_labels"] for f in batch]),
-    }
+    out = {"input_ids": pad("input_ids", 0), "attention_mask": pad("attention_mask", 0), "tag_labels": pad("tag_labels", IGNORE)}
+    for key in batch[0]:
+        if key.endswith("_labels") and key != "tag_labels":
+            out[key] = torch.tensor([f[key] for f in batch])
+    return out
 
 
-def validation_metrics(eval_pred: Any) -> dict[str, float]:
-    """Validation figures for early stopping: intent and operation accuracy, strict entity F1."""
-    from seqeval.metrics import f1_score
-    from seqeval.scheme import IOB2
+def metrics_for(space: LabelSpace) -> Callable[[Any], dict[str, float]]:
+    """Validation figures for early stopping: intent and operation accuracy, strict entity F1, and on
+    composed records the share with every fold slot right."""
+    names = list(space.heads())
+    tags = space.tags
 
-    (intent_logits, operation_logits, tag_logits), (intent_labels, operation_labels, tag_labels) = eval_pred
-    true_tags, pred_tags = [], []
-    for gold_row, pred_row in zip(tag_labels, tag_logits.argmax(-1), strict=True):
-        keep = gold_row != IGNORE
-        true_tags.append([TAGS[t] for t in gold_row[keep]])
-        pred_tags.append([TAGS[t] for t in pred_row[keep]])
-    metrics = {
-        "intent_accuracy": float((intent_logits.argmax(-1) == intent_labels).mean()),
-        "operation_accuracy": float((operation_logits.argmax(-1) == operation_labels).mean()),
-        "entity_f1": float(f1_score(true_tags, pred_tags, mode="strict", scheme=IOB2)),
-    }
-    metrics["joint"] = (metrics["intent_accuracy"] + metrics["operation_accuracy"] + metrics["entity_f1"]) / 3
-    return metrics
+    def compute(eval_pred: Any) -> dict[str, float]:
+        import numpy as np
+        from seqeval.metrics import f1_score
+        from seqeval.scheme import IOB2
+
+        logits, labels = eval_pred
+        by_head = dict(zip([*names, "tags"], logits, strict=True))
+        gold = dict(zip([*names, "tags"], labels, strict=True))
+        true_tags, pred_tags = [], []
+        for gold_row, pred_row in zip(gold["tags"], by_head["tags"].argmax(-1), strict=True):
+            keep = gold_row != IGNORE
+            true_tags.append([tags[t] for t in gold_row[keep]])
+            pred_tags.append([tags[t] for t in pred_row[keep]])
+        metrics = {
+            "intent_accuracy": float((by_head["intent"].argmax(-1) == gold["intent"]).mean()),
+            "operation_accuracy": float((by_head["operation"].argmax(-1) == gold["operation"]).mean()),
+            "entity_f1": float(f1_score(true_tags, pred_tags, mode="strict", scheme=IOB2)),
+        }
+        parts = [metrics["intent_accuracy"], metrics["operation_accuracy"], metrics["entity_f1"]]
+        slot_heads = [n for n in names if n.startswith("slot_")]
+        if slot_heads:
+            rows = gold[slot_heads[0]] != IGNORE
+            right = np.ones(int(rows.sum()), dtype=bool)
+            for n in slot_heads:
+                right &= by_head[n].argmax(-1)[rows] == gold[n][rows]
+            metrics["slots_exact"] = float(right.mean()) if len(right) else 0.0
+            parts.append(metrics["slots_exact"])
+        metrics["joint"] = sum(parts) / len(parts)
+        return metrics
+
+    return compute
 
 
 def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
@@ -152,8 +217,6 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # base models are local paths: never reach a hub
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
-    from training.catalog import CATALOG
-
     set_seed(config.seed)
     data_dir = storage.resolve_version(config.data, config.data_root)
     base = base_model_path(config.base)
@@ -161,28 +224,28 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     torch_dir = out / TORCH_DIR
     torch_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = load_tokenizer(Path(base) / "tokenizer.json", config.max_length)
-    operations = operation_labels(CATALOG)
-    train_set = encode(load_records(data_dir, "train", config.train_limit), tokenizer, operations)
-    valid_set = encode(load_records(data_dir, "validation", config.eval_limit), tokenizer, operations)
-    model = build_model(base, len(INTENT_TYPES), len(operations), len(TAGS))
+    space = LabelSpace.of_dataset(data_dir)
+    train_set = encode(load_records(data_dir, "train", config.train_limit), tokenizer, space)
+    valid_set = encode(load_records(data_dir, "validation", config.eval_limit), tokenizer, space)
+    model = build_model(base, space.heads(), len(space.tags))
 
     args = TrainingArguments(
         **common_arguments(config, torch_dir / "checkpoints"),
         per_device_eval_batch_size=64,
         warmup_steps=0.06,
         metric_for_best_model="joint",
-        label_names=["intent_labels", "operation_labels", "tag_labels"],
+        label_names=[*(f"{name}_labels" for name in space.heads()), "tag_labels"],
         dataloader_num_workers=0,
     )
     history: list[dict[str, Any]] = []
     trainer = Trainer(
         model=model, args=args, train_dataset=train_set, eval_dataset=valid_set, data_collator=collate,
-        compute_metrics=validation_metrics, callbacks=[EarlyStoppingCallback(config.patience), history_callback(history, on_log)],
+        compute_metrics=metrics_for(space), callbacks=[EarlyStoppingCallback(config.patience), history_callback(history, on_log)],
     )
     trainer.train()
     model.eval()
     dataset = storage.identity(data_dir)
-    export(model, out, base, operations, config, dataset)
+    export(model, out, base, space, config, dataset)
     summary = {"data": data_dir, "dataset": dataset, "base": base_model_name(config.base), "history": history,
                "config": asdict(config)}
     test_records = load_records(data_dir, "test", config.eval_limit)
@@ -192,7 +255,7 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     return summary
 
 
-def export(model: Any, out: Path, base: str, operations: tuple[str, ...], config: IntentTrainConfig, dataset: dict[str, str]) -> None:
+def export(model: Any, out: Path, base: str, space: LabelSpace, config: IntentTrainConfig, dataset: dict[str, str]) -> None:
     """Write the runtime files: encoder/ (CTranslate2 int8), heads.npz, labels.json, tokenizer.json."""
     import numpy as np
 
@@ -201,20 +264,42 @@ def export(model: Any, out: Path, base: str, operations: tuple[str, ...], config
     for name in TOKENIZER_FILES:
         if (Path(base) / name).exists():
             shutil.copy(Path(base) / name, hf_dir / name)
+    layers = {**model.sequence_heads, "tags": model.tags}
     heads = {}
-    for name in ("intent", "operation", "tags"):
-        layer = getattr(model, name)
+    for name, layer in layers.items():
         heads[f"{name}_weight"] = layer.weight.detach().cpu().numpy().astype(np.float32)
         heads[f"{name}_bias"] = layer.bias.detach().cpu().numpy().astype(np.float32)
     np.savez(out / "heads.npz", **heads)
     shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
     labels = {
-        "format": "anrf-intent-v1", "intent_types": list(INTENT_TYPES), "operations": list(operations), "tags": list(TAGS),
-        "max_length": config.max_length, "base": base_model_name(config.base), "dataset": dataset, "seed": config.seed,
-        "signatures": operation_signatures(operations),
+        "format": "anrf-intent-v2" if space.slots else "anrf-intent-v1", "intent_types": list(space.intent_types),
+        "operations": list(space.operations), "tags": list(space.tags), "max_length": config.max_length, "base": base_model_name(config.base),
+        "dataset": dataset, "seed": config.seed, "signatures": operation_signatures(space.operations),
     }
+    if space.slots:
+        labels.update(shapes=list(space.shapes), slots={k: list(v) for k, v in space.slots.items()}, fold=fold_signatures())
     (out / "labels.json").write_text(json.dumps(labels, indent=2) + "\n")
     convert(hf_dir, out / "encoder", "int8")
+
+
+def fold_signatures() -> dict[str, Any]:
+    """What assembling a fold intent needs at run time (parameter names and types, result types), from
+    the parts, written into labels.json like the operation signatures."""
+    from training.compose import parts
+
+    kinds = {"num": "number", "int": "int", "str": "str"}
+    types = {"list[float]": "list[number]", "float": "number", "int": "int", "str": "str", "list[int]": "list[int]", "list[str]": "list[str]",
+             "bool": "bool"}
+
+    def result(annotation: str) -> str:
+        return types.get(annotation.removesuffix(" | None"), "any")
+
+    return {
+        "sources": {s.name: {"param": s.param, "type": types[s.param_type], "elem": s.elem} for s in parts.SOURCES},
+        "values": {p.name: {"param": p.param, "type": kinds[p.takes]} for p in parts.PREDICATES if p.takes},
+        "maps": {t.name: {"gives": t.gives} for t in parts.TRANSFORMS if t.name != "identity"},  # identity gives its source's kind
+        "returns": {r.name: {k: result(r.returns(k)) for k in r.elems} for r in parts.REDUCERS},
+    }
 
 
 def operation_signatures(operations: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -248,8 +333,7 @@ def torch_predictions(model: Any, records: list[dict[str, Any]], tokenizer: Any)
     with torch.no_grad():
         for i in range(0, len(records), 64):
             encs = tokenizer.encode_batch([r["text"] for r in records[i : i + 64]])
-            batch = collate([{"input_ids": e.ids, "attention_mask": e.attention_mask, "tag_labels": [0] * len(e.ids),
-                              "intent_labels": 0, "operation_labels": 0} for e in encs])
+            batch = collate([{"input_ids": e.ids, "attention_mask": e.attention_mask, "tag_labels": [0] * len(e.ids)} for e in encs])
             out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
             for j, enc in enumerate(encs):
                 tags = out["tag_logits"][j, : len(enc.ids)].argmax(-1).tolist()

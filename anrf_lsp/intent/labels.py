@@ -10,7 +10,7 @@ from anrf_lsp.intent.schema import UNKNOWN_OPERATION, EntityLabel, IntentType
 
 INTENT_TYPES: tuple[str, ...] = get_args(IntentType)
 ENTITY_LABELS: tuple[str, ...] = get_args(EntityLabel)
-TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I")))
+TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I")))  # = tag_names(ENTITY_LABELS)
 IGNORE = -100  # tag id of special tokens (the loss skips them)
 
 Span = tuple[str, int, int]  # (label, start, end): character offsets, end exclusive
@@ -27,7 +27,12 @@ def is_special(offset: tuple[int, int]) -> bool:
     return offset[0] == offset[1]
 
 
-def tags_for_tokens(offsets: Offsets, spans: Iterable[Span]) -> list[int]:
+def tag_names(entity_labels: Sequence[str]) -> tuple[str, ...]:
+    """The BIO tag names of a label space (`TAGS` for the schema's own entity labels)."""
+    return ("O", *(f"{p}-{label}" for label in entity_labels for p in ("B", "I")))
+
+
+def tags_for_tokens(offsets: Offsets, spans: Iterable[Span], tags_space: Sequence[str] = TAGS) -> list[int]:
     """Tag id per token: B- on the first token inside an entity, I- on the rest, O outside,
     IGNORE on special tokens. A token belongs to an entity when it starts inside it."""
     ordered = sorted(spans, key=lambda s: s[1])
@@ -42,7 +47,7 @@ def tags_for_tokens(offsets: Offsets, spans: Iterable[Span]) -> list[int]:
         if span is None:
             tags.append(0)
         else:
-            tags.append(TAGS.index(f"{'I' if span is current else 'B'}-{span[0]}"))
+            tags.append(tags_space.index(f"{'I' if span is current else 'B'}-{span[0]}"))
         current = span
     return tags
 
