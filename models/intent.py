@@ -143,6 +143,23 @@ def _identifier(text: str) -> str:
     return _NOT_IDENTIFIER.sub("_", text).strip("_")
 
 
+def _target(text: str, intent_type: str, entities: list[Entity], default: str) -> tuple[str, Target]:
+    """(intent type, target): a name the text states comes out exactly (anrf_lsp/intent/names.py), else the
+    model's first NAME span widened to its whole identifier, else `default`; "add a method to the Inventory
+    class" is a modify request whatever the model said."""
+    from anrf_lsp.intent.names import modified_target, stated_name, widen
+
+    kind = intent_type.split("_", 1)[1]
+    changed = modified_target(text)
+    if changed is not None and intent_type.startswith("create_") and changed[0] in ("function", "class"):
+        kind, intent_type = changed[0], f"modify_{changed[0]}"
+    name = stated_name(text, kind)
+    if name is None:
+        spans = [widen(text, e.start, e.end) for e in entities if e.label == "NAME"]
+        name = next((n for n in (_identifier(text[a:b]) for a, b in spans) if n), None)
+    return intent_type, Target(kind=kind, name=name or default)  # type: ignore[arg-type]
+
+
 def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, Any]]) -> StructuredIntent:
     """Model outputs + operation signatures + rule-parsed constraints -> StructuredIntent, by the rules
     the dataset was labelled with: the target is named by the first NAME entity (else the operation's
@@ -156,8 +173,8 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
     entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
     kind = prediction.intent_type.split("_", 1)[1]
     signature = signatures.get(prediction.operation)
-    names = [n for n in (_identifier(e.text) for e in entities if e.label == "NAME") if n]
     default_name = signature["name"] if signature is not None and signature["kind"] == kind else f"new_{kind}"
+    intent_type, target = _target(text, prediction.intent_type, entities, default_name)
     param_names = [n for n in (_identifier(e.text) for e in entities if e.label == "PARAM") if n]
     if signature is not None:
         params = [Parameter(name=param_names[i] if i < len(param_names) else p["name"], type=p["type"])
@@ -165,8 +182,8 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
     else:
         params = [Parameter(name=n) for n in param_names]
     return StructuredIntent(
-        intent_type=prediction.intent_type,  # type: ignore[arg-type]
-        target=Target(kind=kind, name=names[0] if names else default_name),  # type: ignore[arg-type]
+        intent_type=intent_type,  # type: ignore[arg-type]
+        target=target,
         parameters=params,
         return_type=signature["return_type"] if signature is not None else "any",
         operation=prediction.operation if signature is not None else UNKNOWN_OPERATION,
@@ -206,16 +223,15 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any]) -> St
     tree = tree_of(slots, values, [name for name, _ in signature[1:]])
     elem = fold.get("maps", {}).get(slots.get("map", ""), {}).get("gives") or (source or {}).get("elem", "num")
     returns = fold.get("returns", {}).get(slots.get("reduce", ""), {}).get(elem, "any")
-    kind = prediction.intent_type.split("_", 1)[1]
-    names = [n for n in (_identifier(e.text) for e in entities if e.label == "NAME") if n]
     default = "_".join(p for p in (slots.get("reduce"), slots.get("map") if slots.get("map") != "identity" else None, slots.get("source")) if p)
+    intent_type, target = _target(text, prediction.intent_type, entities, _identifier(default) or "new_function")
     confidence = prediction.intent_probability * prediction.heads.get("shape", ("fold", 1.0))[1]
     for name in SLOTS:
         confidence *= prediction.heads.get(f"slot_{name}", ("", 1.0))[1]
     return StructuredIntent(
         version=2,
-        intent_type=prediction.intent_type,  # type: ignore[arg-type]
-        target=Target(kind=kind, name=names[0] if names else _identifier(default) or "new_function"),  # type: ignore[arg-type]
+        intent_type=intent_type,  # type: ignore[arg-type]
+        target=target,
         parameters=params,
         return_type=returns,
         operation=UNKNOWN_OPERATION,
