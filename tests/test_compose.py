@@ -89,3 +89,19 @@ def test_structured_intent_v2_and_v1_compatibility():
     assert v1.version == 1 and v1.behaviour is None
     with pytest.raises(ValueError, match="needs version 2"):
         StructuredIntent(intent_type="create_function", behaviour=tree, description="x")
+
+
+def test_the_documented_jsonl_example_is_a_valid_training_record():
+    """docs/intent-data.md's worked example validates, and its slots are the ones its behaviour gives."""
+    import re
+    from pathlib import Path
+
+    from anrf_lsp.intent.slots import slots_of
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "intent-data.md").read_text()
+    block = re.search(r"A worked example.*?```json\n(.*?)```", doc, re.S).group(1)
+    record = json.loads(block)
+    intent = StructuredIntent.model_validate(record["intent"])
+    assert intent.behaviour.text() == "fold(map=identity, reduce=product, select=filter(predicate=gt(value=10)), source=numbers)"
+    slots, values, params = slots_of(intent.behaviour)
+    assert slots == record["slots"] and values == [10] and params == []
