@@ -99,7 +99,7 @@ def test_the_documented_jsonl_example_is_a_valid_training_record():
     from anrf_lsp.intent.slots import slots_of
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "intent-data.md").read_text()
-    block = re.search(r"A worked example.*?```json\n(.*?)```", doc, re.S).group(1)
+    block = re.search(r"A worked example.*?```json\n(.*?)```", doc, re.DOTALL).group(1)
     record = json.loads(block)
     intent = StructuredIntent.model_validate(record["intent"])
     assert intent.behaviour.text() == "fold(map=identity, reduce=product, select=filter(predicate=gt(value=10)), source=numbers)"

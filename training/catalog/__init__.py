@@ -2,19 +2,20 @@
 (functions by category, then classes, then modules).
 
 Each behaviour proves itself (see `verify.py`): its ANRF passes every checker
-with no warning and runs equal to its Python reference on its cases.
+with no warning and runs equal to its Python reference on its cases. The ones in
+`py/` are written as Python reference functions and imported (python_refs.py).
 """
 
 from __future__ import annotations
 
 from training.behaviour import Behaviour
 
-from . import aggregates, classes, modules, numeric, strings, transforms, validation
+from . import aggregates, classes, modules, numeric, python_refs, strings, transforms, validation
 
 __all__ = ["CATALOG", "complexity"]
 
 CATALOG: dict[str, Behaviour] = {}
-for _group in (aggregates, transforms, strings, numeric, validation, classes, modules):
+for _group in (aggregates, transforms, strings, numeric, validation, python_refs, classes, modules):
     for _b in _group.BEHAVIOURS:
         if _b.key in CATALOG:
             raise ValueError(f"duplicate behaviour key {_b.key!r}")

@@ -21,6 +21,7 @@ from typing import Any
 from anrf_lsp.intent.behaviour import UNKNOWN_PART, BehaviourNode, node
 from anrf_lsp.program.python_import import import_python
 from training.behaviour import Behaviour, BuildRequest, Case, Param
+from training.catalog.python_refs import renamed
 
 from .space import PARAM, Atom, Condition, Spec
 
@@ -141,9 +142,7 @@ def behaviour_of(spec: Spec, rng: random.Random) -> Behaviour:
 
     def build(request: BuildRequest) -> dict[str, Any]:
         names = request.param_names if len(request.param_names) == len(params) else tuple(p.name for p in params)
-        source = spec.python(request.name, request.description.replace('"""', "'''").replace("\\", "/") or summary)
-        for (default, _), new in zip(spec.signature(), names):  # the requested parameter names
-            source = _rename(source, default, new)
+        source = renamed(spec.python(summary=summary), request.name, dict(zip((n for n, _ in spec.signature()), names, strict=True)))
         doc = import_python(source, filename=f"{request.name}.py", anrf_id=request.anrf_id)
         doc["intent"]["constraints"] = list(request.constraints)
         return doc
@@ -154,12 +153,6 @@ def behaviour_of(spec: Spec, rng: random.Random) -> Behaviour:
         build=build, cases=lambda r: [Case(spec.name(), args) for args in spec.cases(r)],
         reference=lambda case: spec.reference(case.args), tags=("compose",), tree=spec.tree(),
     )
-
-
-def _rename(source: str, old: str, new: str) -> str:
-    import re
-
-    return re.sub(rf"\b{re.escape(old)}\b", new, source) if old != new else source
 
 
 def unknown_behaviour(spec: Spec, rng: random.Random, evaluation: bool) -> Behaviour:
