@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from anrf_lsp.execution import python_helpers
 from anrf_lsp.intent.constraints import parse_constraints
 from checkers import check_text
 
@@ -37,7 +38,7 @@ _METHOD_OPS = {"upper": ("upper", 0), "lower": ("lower", 0), "strip": ("strip", 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _SCALARS = {"int": "int", "float": "float", "number": "number", "str": "str", "bool": "bool"}
-_IGNORED_IMPORTS = {"__future__", "typing", "math"}
+_IGNORED_IMPORTS = {"__future__", "typing", "math", "json"}  # json: the exporter's _to_string helper uses it
 
 
 class PythonImportError(ValueError):
@@ -58,18 +59,7 @@ def _unsupported(node: ast.AST, what: str, hint: str = "") -> PythonImportError:
 
 def import_python(source: str, *, filename: str = "<python>", module_name: str | None = None, anrf_id: str | None = None) -> dict[str, Any]:
     """The ANRF v1 document for a Python source text (raises PythonImportError)."""
-    if len(source) > MAX_SOURCE_CHARS:
-        raise PythonImportError(f"source longer than {MAX_SOURCE_CHARS} characters", 1)
-    try:
-        tree = ast.parse(source, filename=filename)
-    except SyntaxError as exc:
-        raise PythonImportError(f"invalid Python: {exc.msg}", exc.lineno or 1, exc.offset or 1, "syntax") from None
-    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
-        raise PythonImportError(f"cannot parse: {exc}", 1, 1, "syntax") from None
-    try:
-        translation = _Translator(module_name or _module_name(filename)).module(tree)
-    except RecursionError:
-        raise PythonImportError("code nested too deeply", 1, 1, "nesting") from None
+    translation = translate(source, filename=filename, module_name=module_name)
     description = translation.description or f"Imported from {filename}"
     request = BuildRequest(
         anrf_id=anrf_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"anrf-import:{filename}:{source}")),
@@ -79,16 +69,32 @@ def import_python(source: str, *, filename: str = "<python>", module_name: str |
         constraints=tuple(c.model_dump(mode="json") for c, _ in parse_constraints(description)),
         generated_by="anrf import",
     )
-    text = "\n".join(translation.lines)
     node_lines: dict[str, int] = {}
     try:
-        doc = assemble(text, request, node_lines)
+        doc = assemble(translation.text(), request, node_lines)
     except CompactSyntaxError as exc:
         raise PythonImportError(exc.message, translation.python_line(exc.line), 1, "program") from None
     except CompactError as exc:
         raise PythonImportError(str(exc), 1, 1, "program") from None
     _check(doc, node_lines, translation)
     return doc
+
+
+def translate(source: str, *, filename: str = "<python>", module_name: str | None = None) -> _Translation:
+    """The compact text of a Python source (`.text()`), its target name and docstring: what a caller with
+    its own BuildRequest assembles (the catalog does, so its documents are the builder's for any request)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise PythonImportError(f"source longer than {MAX_SOURCE_CHARS} characters", 1)
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        raise PythonImportError(f"invalid Python: {exc.msg}", exc.lineno or 1, exc.offset or 1, "syntax") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+        raise PythonImportError(f"cannot parse: {exc}", 1, 1, "syntax") from None
+    try:
+        return _Translator(module_name or _module_name(filename)).module(tree)
+    except RecursionError:
+        raise PythonImportError("code nested too deeply", 1, 1, "nesting") from None
 
 
 def _check(doc: dict[str, Any], node_lines: dict[str, int], translation: _Translation) -> None:
@@ -117,6 +123,9 @@ class _Translation:
     lines: list[str] = field(default_factory=list)
     source_lines: list[int] = field(default_factory=list)  # the Python line of each compact line
 
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
     def python_line(self, compact_line: int) -> int:
         return self.source_lines[compact_line - 1] if 0 < compact_line <= len(self.source_lines) else 1
 
@@ -129,6 +138,7 @@ class _Translator:
         self.cls: str | None = None
         self.scope: dict[str, str] = {}  # name -> compact type
         self.loop_vars: dict[str, str] = {}  # loop variable -> its element type
+        self.helpers: set[str] = set()
 
     # -- output --
 
@@ -145,7 +155,9 @@ class _Translator:
             body = body[1:]
         functions, classes = [], []
         for node in body:
-            if isinstance(node, ast.FunctionDef):
+            if isinstance(node, ast.FunctionDef) and python_helpers.is_helper(node):
+                self.helpers.add(node.name)  # written by `anrf export`: calls to it are its operation
+            elif isinstance(node, ast.FunctionDef):
                 functions.append(node)
             elif isinstance(node, ast.ClassDef):
                 classes.append(node)
@@ -498,6 +510,8 @@ class _Translator:
                     return self.expr(inner)
             if f.id in _BUILTIN_OPS:
                 return f"{_BUILTIN_OPS[f.id]}({', '.join(args)})"
+            if f.id in self.helpers:
+                return f"{python_helpers.OPERATION[f.id]}({', '.join(args)})"
             raise _unsupported(e, f"a call of {f.id}()", _HINTS.get(f.id, "call functions of the same file, or the builtins in docs/python.md"))
         if isinstance(f, ast.Attribute):
             owner = f.value

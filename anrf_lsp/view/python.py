@@ -23,6 +23,7 @@ from typing import Any
 
 from anrf_lsp.execution.graph import build_graph
 from anrf_lsp.execution.ops import ATOM_PRECEDENCE, INFIX
+from anrf_lsp.execution.python_helpers import HELPERS as _HELPERS
 from anrf_lsp.format.model import Anrf, ExecNode
 
 from . import FunctionRenderer, used_as_operand
@@ -33,41 +34,6 @@ _RESERVED = frozenset(
     {"len", "abs", "min", "max", "round", "sorted", "list", "range", "int", "float", "str", "bool", "dict", "math", "print", "None", "True", "False"}
 )
 _MUTATING = frozenset({"list_append", "list_set", "set_field", "call"})
-
-# Helpers for operations whose Python spelling would not give the interpreter's value.
-_HELPERS = {
-    "_to_string": '''def _to_string(x):
-    """ANRF to_string: numbers without a trailing .0, true/false/null, JSON for containers."""
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    if x is None:
-        return "null"
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x)) if abs(x) < 1e16 else repr(x)
-    if isinstance(x, (int, float)):
-        return str(x)
-    text = json.dumps(x)
-    return text if len(text) <= 40 else text[:40] + "…"''',
-    "_index_of": '''def _index_of(container, item):
-    """ANRF index_of: the first index of an element or substring, -1 when absent."""
-    if isinstance(container, str):
-        return container.find(item)
-    return next((i for i, x in enumerate(container) if x == item), -1)''',
-    "_appended": '''def _appended(items, item):
-    """ANRF list_append used as a value: appends in place and gives the list."""
-    items.append(item)
-    return items''',
-    "_with_item": '''def _with_item(items, index, item):
-    """ANRF list_set used as a value: sets in place and gives the list."""
-    items[index] = item
-    return items''',
-    "_with_field": '''def _with_field(obj, key, value):
-    """ANRF set_field used as a value: sets in place and gives the object."""
-    obj[key] = value
-    return obj''',
-}
 
 _PRIMITIVE_ANNOTATIONS = {"integer": "int", "int": "int", "float": "float", "number": "float", "double": "float",
                           "string": "str", "str": "str", "boolean": "bool", "bool": "bool"}

@@ -25,7 +25,8 @@ import string
 from pathlib import Path
 from typing import Any
 
-from anrf_lsp.program.python_import import import_python
+from anrf_lsp.program.compact import assemble
+from anrf_lsp.program.python_import import translate
 from training.behaviour import TYPES, Behaviour, BuildRequest, Case, Param
 
 FOLDER = Path(__file__).resolve().parent / "py"
@@ -94,11 +95,7 @@ def _behaviour(name: str, category: str, summary: str, phrases: tuple[str, ...],
     def build(request: BuildRequest) -> dict[str, Any]:
         names = request.param_names if len(request.param_names) == len(params) else tuple(p.name for p in params)
         text = renamed(segment, request.name, dict(zip((p.name for p in params), names, strict=True)))
-        doc = import_python(text, filename=f"{request.name}.py", anrf_id=request.anrf_id)
-        doc["intent"]["description"] = request.description
-        doc["intent"]["constraints"] = list(request.constraints)
-        doc["metadata"]["generated_by"] = request.generated_by
-        return doc
+        return assemble(translate(text, filename=f"{request.name}.py").text(), request)
 
     return Behaviour(
         key=name, kind="function", name=name, category=category, summary=summary, phrases=phrases, params=params, return_type=returns,

@@ -19,7 +19,8 @@ import random
 from typing import Any
 
 from anrf_lsp.intent.behaviour import UNKNOWN_PART, BehaviourNode, node
-from anrf_lsp.program.python_import import import_python
+from anrf_lsp.program.compact import assemble
+from anrf_lsp.program.python_import import translate
 from training.behaviour import Behaviour, BuildRequest, Case, Param
 from training.catalog.python_refs import renamed
 
@@ -143,9 +144,7 @@ def behaviour_of(spec: Spec, rng: random.Random) -> Behaviour:
     def build(request: BuildRequest) -> dict[str, Any]:
         names = request.param_names if len(request.param_names) == len(params) else tuple(p.name for p in params)
         source = renamed(spec.python(summary=summary), request.name, dict(zip((n for n, _ in spec.signature()), names, strict=True)))
-        doc = import_python(source, filename=f"{request.name}.py", anrf_id=request.anrf_id)
-        doc["intent"]["constraints"] = list(request.constraints)
-        return doc
+        return assemble(translate(source, filename=f"{request.name}.py").text(), request)
 
     return Behaviour(
         key=spec.key(), kind="function", name=spec.name(), category="compose", summary=summary,
