@@ -129,7 +129,8 @@ def build(config: BuildConfig) -> BuiltDataset:
         from .compose.records import build_records
         from .phrasing import templates_for_split
 
-        composed, problems = build_records(config.seed, config.compose_examples, templates_for_split)
+        composed, problems = build_records(config.seed, config.compose_examples, PROPORTIONS,
+                                           lambda split: templates_for_split(TEMPLATE_SPLIT[split]))
         failures.extend(problems)
         for split in SPLITS:
             intent_records[split].extend(composed[split])

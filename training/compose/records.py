@@ -90,14 +90,14 @@ def prove_spec(spec: space.Spec, rng: random.Random) -> list[str]:
     return prove(doc, [Case(spec.name(), args) for args in cases], [spec.reference(args) for args in cases])
 
 
-def build_records(seed: int, total: int, templates_of: Any, prove: Any = prove_spec) -> tuple[dict[str, list[dict]], list[str]]:
-    """Records per split, and the problems found proving the programs (empty when all hold)."""
-    from training.dataset import PROPORTIONS, TEMPLATE_SPLIT
-
+def build_records(seed: int, total: int, proportions: dict[str, float], templates_of: Any,
+                  prove: Any = prove_spec) -> tuple[dict[str, list[dict]], list[str]]:
+    """Records per split (`proportions`: split -> share, train first; `templates_of(split)`: its phrasing
+    templates), and the problems found proving the programs (empty when all hold)."""
     records: dict[str, list[dict]] = {}
     problems: list[str] = []
     trained_parts: set[str] = set()
-    for split, share in PROPORTIONS.items():
+    for split, share in proportions.items():
         n = round(total * share)
         rng = random.Random(f"{seed}:compose:{split}")
         if split == "train":
@@ -113,7 +113,7 @@ def build_records(seed: int, total: int, templates_of: Any, prove: Any = prove_s
                 behaviours.append((kind, spec, b))
                 if kind != "unknown_part":
                     problems.extend(f"{split} {spec.key()}: {p}" for p in prove(spec, rng))
-        templates = templates_of(TEMPLATE_SPLIT[split])
+        templates = templates_of(split)
         examples = generate_examples([b for _, _, b in behaviours], rng, 1, templates=templates)
         out = []
         for i, ((kind, spec, _), ex) in enumerate(zip(behaviours, examples, strict=True)):
