@@ -156,3 +156,16 @@ def test_verify_catalog_is_clean_and_fast():
     assert {k: v for k, v in result.items() if v} == {}
     # two proofs per behaviour; the data build runs one per example (about 1-3 ms each on a laptop)
     assert elapsed / (2 * len(KEYS)) < 0.05
+
+
+def test_renaming_parameters_never_captures_a_local():
+    """A request may name a parameter like one of the function's locals (`low` -> `n` beside `for n in ...`):
+    the local moves aside and the behaviour is unchanged."""
+    from anrf_lsp.execution.interpreter import run_function
+    from anrf_lsp.format.model import Anrf
+    from training.behaviour import BuildRequest
+
+    b = CATALOG["count_in_range"]
+    doc = b.build(BuildRequest(anrf_id="x", name="f", param_names=("xs", "n", "k"), description="d"))
+    assert run_function(Anrf.model_validate(doc), [[2, 1, -10, 39, 30, 19, -3], 3, 12]) == 0
+    assert run_function(Anrf.model_validate(doc), [[6, -5, 31], -19, 37]) == 3

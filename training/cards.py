@@ -22,11 +22,30 @@ def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any
     validation = "" if best is None else (
         f"\nValidation split (its own unseen templates) at the restored best epoch {best['epoch']:g}: intent accuracy "
         f"{best['eval_intent_accuracy']:.4f}, operation accuracy {best['eval_operation_accuracy']:.4f}, entity F1 {best['eval_entity_f1']:.4f}.\n")
-    card = f"""# anrf-intent (intent analysis model v1)
+    v2 = "phrasing_examples" in metrics
+    heads = ("`intent_type`, `operation` (the catalog's behaviour keys plus `unknown`), `shape` (named / fold / none), one head per fold "
+             "slot (source, select, connective, pred1, value1, pred2, value2, map, reduce: structured intent v2, docs/intent-data.md) and BIO "
+             "entity tags (NAME, PARAM, TYPE, CONSTRAINT, VALUE)") if v2 else (
+             "`intent_type` (6 classes), `operation` (the catalog's behaviour keys plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT)")
+    kinds = ""
+    if v2:
+        from training.intent_eval import DECLINE_THRESHOLD
 
-Joint model: the {summary['base']} encoder fine-tuned with three linear heads: `intent_type` (6 classes), `operation` (the catalog's behaviour keys
-plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints come from the rule-based parser
-(`anrf_lsp/intent/constraints.py`), not the model.
+        kind_rows = []
+        for kind in ("phrasing", "combination", "family", "unknown_part"):
+            if f"{kind}_examples" not in metrics:
+                continue
+            exact = metrics.get(f"{kind}_behaviour_exact")
+            wrong = metrics.get(f"{kind}_confident_wrong")
+            kind_rows.append(f"| {kind} | {metrics[f'{kind}_examples']} | {'' if exact is None else f'{exact:.4f}'} | "
+                             f"{'' if wrong is None else f'{wrong:.4f}'} | {metrics[f'{kind}_declined']:.4f} |")
+        kinds = ("\n## Composed behaviours on the test split, by kind\n\n"
+                 f"Declined: an `unknown` part, no fold, or a joint probability under {DECLINE_THRESHOLD}.\n\n"
+                 "| kind | texts | behaviour exactly right | confidently wrong | declined |\n|---|---|---|---|---|\n" + "\n".join(kind_rows) + "\n")
+    card = f"""# anrf-intent (intent analysis model {'v2' if v2 else 'v1'})
+
+Joint model: the {summary['base']} encoder fine-tuned with linear heads: {heads}. Constraints come from the rule-based parser
+(`anrf_lsp/intent/constraints.py`), not the model; names the text states come from rules (`anrf_lsp/intent/names.py`).
 
 - Runtime: CTranslate2 int8 encoder (`encoder/`, {size_mb:.1f} MiB) + numpy heads (`heads.npz`) + `tokenizer.json`; no torch.
   `labels.json` holds the label spaces and each operation's signature (kind, default name, parameters, return type), so
@@ -43,19 +62,18 @@ plus `unknown`) and BIO entity tags (NAME, PARAM, TYPE, CONSTRAINT). Constraints
 
 CTranslate2 int8 vs PyTorch on the test split: intent {parity['intent']:.2%}, operation {parity['operation']:.2%},
 per-token tags {parity['tokens']:.2%}, whole prediction {parity['whole_prediction']:.2%}.
-{validation}
+{validation}{kinds}
 ## Reproduce
 
 ```
 pip install -e '.[train]' torch==2.13.0
 anrf data build --seed {summary['config'].get('seed', 0)}
-anrf train intent --data {dataset['name']}/{dataset['version']} --out models/intent-v1
+anrf train intent --data {dataset['name']}/{dataset['version']} --out models/intent-{'v2' if v2 else 'v1'}{f' --epochs {args.epochs:g}' if v2 else ''}
 ```
 (`anrf data build` writes the version stamp of the day; the manifest hash above identifies the content.)
 
 ## Limits
-Trained on synthetic phrasings of the 77 catalog behaviours: requests outside the catalog get `operation: unknown` at best,
-and the model has seen English only. The `confidence` field is the intent head's softmax probability (not calibrated).
+{'Trained on synthetic phrasings of the catalog behaviours and of composed folds; requests outside both are meant to be declined (the kinds table says how often they are). English only. The `confidence` of a fold intent is the joint softmax probability of its heads (not yet calibrated).' if v2 else 'Trained on synthetic phrasings of the 77 catalog behaviours: requests outside the catalog get `operation: unknown` at best, and the model has seen English only. The `confidence` field is the intent head softmax probability (not calibrated).'}
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 

@@ -105,8 +105,17 @@ def _behaviour(name: str, category: str, summary: str, phrases: tuple[str, ...],
 
 def renamed(source: str, function: str, parameters: dict[str, str]) -> str:
     """A one-function source with the function and its parameters renamed at once (an AST rewrite:
-    `x -> step, step -> x2` swaps, and text inside strings is left alone)."""
+    `x -> step, step -> x2` swaps, a local the new names would capture moves aside, and text inside
+    strings is left alone)."""
     tree = ast.parse(source)
+    parameters = dict(parameters)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    for local in sorted((used - set(parameters)) & set(parameters.values())):  # a local the new names would capture
+        fresh, k = f"{local}_2", 2
+        while fresh in used or fresh in parameters.values():
+            k += 1
+            fresh = f"{local}_{k}"
+        parameters[local] = fresh
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             node.name = function
