@@ -29,7 +29,10 @@ def cmd_intent(args: argparse.Namespace) -> int:
         print(f"target:      {intent.target.kind} {intent.target.name}")
         params = ", ".join(f"{p.name}: {p.type}" for p in intent.parameters)
         print(f"signature:   ({params}) -> {intent.return_type}")
-        print(f"operation:   {intent.operation}")
+        if intent.behaviour is not None:  # structured intent v2
+            print(f"behaviour:   {intent.behaviour.text()}{'' if intent.behaviour.is_known() else '  (has an unknown part)'}")
+        else:
+            print(f"operation:   {intent.operation}")
     for c in intent.constraints:
         print(f"constraint:  {c.type}: {c.formal_spec}  ({c.description!r})")
     for e in intent.entities:
