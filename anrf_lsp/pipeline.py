@@ -39,6 +39,12 @@ def refusal(intent: StructuredIntent) -> str | None:
         text = " ".join(intent.description.split())
         shown = text[:80] + ("…" if len(text) > 80 else "")
         return f"“{shown}” is not a request ANRF can generate (out of scope); describe a function, class or module to create"
+    if intent.behaviour is not None:  # structured intent v2: a composition of parts
+        if not intent.behaviour.is_known():
+            return (f"a part of this request is not one ANRF knows ({intent.behaviour.text()}); "
+                    "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
+        return (f"this request composes parts ({intent.behaviour.text()}), and the bundled generator writes named catalog behaviours "
+                "only; nothing was generated rather than the nearest catalog program")
     return None
 
 

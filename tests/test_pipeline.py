@@ -81,3 +81,17 @@ def test_database_feedback_store_needs_a_known_generation(tmp_path):
             store.record(pipeline.Feedback(generation_id="00000000-0000-0000-0000-000000000000", accepted=True))
     finally:
         db.close()
+
+
+def test_refusal_declines_v2_compositions_the_generator_cannot_write():
+    """A v2 intent with an unknown part is declined, and so is a known composition while the generator
+    writes catalog behaviours only: never the nearest catalog program at high confidence."""
+    from anrf_lsp.intent.behaviour import node
+
+    def intent(reduce: str) -> StructuredIntent:
+        tree = node("fold", source=node("numbers"), select=node("filter", predicate=node("positive")), map=node("identity"), reduce=node(reduce))
+        return StructuredIntent(version=2, intent_type="create_function", target={"kind": "function", "name": "f"}, behaviour=tree,
+                                description="the product of the positive numbers")
+
+    assert "not one ANRF knows" in pipeline.refusal(intent("unknown"))
+    assert "composes parts" in pipeline.refusal(intent("product"))
