@@ -114,12 +114,15 @@ class IntentModel:
         """The structured intent of one editor comment or selection."""
         return self.analyze_batch([text])[0]
 
-    def analyze_batch(self, texts: list[str]) -> list[StructuredIntent]:
+    def analyze_batch(self, texts: list[str], calibrated: bool = True) -> list[StructuredIntent]:
+        """Structured intents; a fold intent's confidence is calibrated when the model carries a fit
+        (`calibrated=False` gives the raw joint probability the fit is made from)."""
         results: list[StructuredIntent | None] = [None] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
+        calibration = self.labels.get("fold_calibration") if calibrated else None
         for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
             if prediction.heads.get("shape", ("named", 1.0))[0] == "fold" and prediction.intent_type != "out_of_scope":
-                results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}))
+                results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}), calibration)
             else:
                 results[i] = assemble(texts[i], prediction, self.signatures)
         return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
@@ -203,11 +206,22 @@ def _literal(text: str) -> Any:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any]) -> StructuredIntent:
+def calibrate(joint: float, calibration: dict[str, Any] | None) -> float:
+    """Platt scaling of a joint probability, fitted on the calibration split (training/intent_calibration.py)."""
+    import math
+
+    if not calibration:
+        return joint
+    z = calibration["a"] * math.log(max(joint, 1e-6) / max(1 - joint, 1e-6)) + calibration["b"]
+    return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calibration: dict[str, Any] | None = None) -> StructuredIntent:
     """A v2 intent whose behaviour is a fold of the predicted parts (anrf_lsp/intent/slots.py): literal
     operands from VALUE entities, the signature from the parts' tables in labels.json. The confidence is
-    the joint probability of the intent type, the shape and every slot: a part the model is unsure of
-    lowers it, and an `unknown` part stays in the tree for generation to decline."""
+    the joint probability of the intent type, the shape and every slot (calibrated when the model carries
+    a fit): a part the model is unsure of lowers it, and an `unknown` part stays in the tree for
+    generation to decline."""
     from anrf_lsp.intent.constraints import parse_constraints
     from anrf_lsp.intent.slots import SLOTS, tree_of
 
@@ -239,5 +253,5 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any]) -> St
         entities=entities,
         constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
         description=text,
-        confidence=round(confidence, 6),
+        confidence=round(calibrate(confidence, calibration), 6),
     )

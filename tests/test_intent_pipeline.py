@@ -122,3 +122,16 @@ def test_eval_cli_reports_every_metric(trained):
     experiment = client.get_experiment_by_name("anrf-intent-eval")
     runs = client.search_runs([experiment.experiment_id])
     assert runs and runs[0].data.metrics["intent_accuracy"] == pytest.approx(metrics["intent_accuracy"])
+
+
+def test_a_v2_model_carries_its_fold_calibration(trained):
+    """Training fits Platt scaling of the fold confidence on the calibration split and the runtime applies it."""
+    from models.intent import calibrate
+
+    root = trained[0]
+    labels = json.loads((root / "model" / "labels.json").read_text())
+    fit = labels["fold_calibration"]
+    assert fit["method"] == "platt" and {"calibration", "test"} <= set(fit)
+    assert 0.0 <= fit["test"]["ece_after"] <= 1.0
+    assert calibrate(0.5, None) == 0.5
+    assert 0.0 < calibrate(0.9, fit) < 1.0

@@ -251,6 +251,9 @@ def train(config: IntentTrainConfig, on_log: Callable[[dict[str, Any]], None] | 
     test_records = load_records(data_dir, "test", config.eval_limit)
     summary["parity"] = parity(model, out, test_records, "int8")
     summary["parity_float32"] = float32_parity(model, out, test_records)
+    from training.intent_calibration import calibrate
+
+    summary["fold_calibration"] = calibrate(out, data_dir)  # v2 models: Platt scaling of the fold confidence
     (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary
 
