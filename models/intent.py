@@ -121,11 +121,23 @@ class IntentModel:
         todo = [i for i, t in enumerate(texts) if t.strip()]
         calibration = self.labels.get("fold_calibration") if calibrated else None
         for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
-            if prediction.heads.get("shape", ("named", 1.0))[0] == "fold" and prediction.intent_type != "out_of_scope":
+            if _reads_as_fold(prediction):
                 results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}), calibration)
             else:
                 results[i] = assemble(texts[i], prediction, self.signatures)
         return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
+
+
+NAMED_THRESHOLD = 0.5  # a catalog operation this probable wins over a fold reading of the same text
+
+
+def _reads_as_fold(prediction: Prediction) -> bool:
+    """Whether to assemble a v2 fold intent: the shape head says fold, and the text is not also, and
+    confidently, a catalog behaviour ("the largest number in a list" is both `max` and a fold: the named
+    behaviour is kept, so v1 generation serves it as before)."""
+    if prediction.intent_type == "out_of_scope" or prediction.heads.get("shape", ("named", 1.0))[0] != "fold":
+        return False
+    return prediction.operation == UNKNOWN_OPERATION or prediction.operation_probability < NAMED_THRESHOLD
 
 
 def _softmax(logits: Any) -> Any:
