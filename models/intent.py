@@ -162,9 +162,12 @@ def _target(text: str, intent_type: str, entities: list[Entity], default: str) -
     """(intent type, target): a name the text states comes out exactly (anrf_lsp/intent/names.py), else the
     model's first NAME span widened to its whole identifier, else `default`; "add a method to the Inventory
     class" is a modify request whatever the model said."""
-    from anrf_lsp.intent.names import modified_target, stated_name, widen
+    from anrf_lsp.intent.names import declared_kind, modified_target, stated_name, widen
 
     kind = intent_type.split("_", 1)[1]
+    declared = declared_kind(text)
+    if declared is not None and intent_type.startswith("create_"):
+        kind, intent_type = declared, f"create_{declared}"
     changed = modified_target(text)
     if changed is not None and intent_type.startswith("create_") and changed[0] in ("function", "class"):
         kind, intent_type = changed[0], f"modify_{changed[0]}"

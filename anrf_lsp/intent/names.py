@@ -72,3 +72,12 @@ def modified_target(text: str) -> tuple[str, str] | None:
     if word == "method":  # "update the area method": a function; "add a method to X class" matched class above
         kind = "function"
     return kind, m.group("name")
+
+
+_DECLARED_KIND = re.compile(r"^\W*(?:create\s+|write\s+|define\s+|new\s+)?(?:a\s+)?(?P<kind>class|module)\s+(?P<name>[A-Za-z_]\w*)", re.IGNORECASE)
+
+
+def declared_kind(text: str) -> str | None:
+    """"class Inventory: ..." / "module geometry: ..." opening a text: that kind, whatever a model says."""
+    m = _DECLARED_KIND.match(text)
+    return m.group("kind").lower() if m and m.group("name").lower() not in _WORDS else None
