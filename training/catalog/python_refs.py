@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import copy
 import random
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ def load_file(path: Path) -> list[Behaviour]:
     exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - the catalog's own reference code
     out = []
     for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            out.append(_class_behaviour(node, source, namespace[node.name]))
+            continue
         if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
             continue
         doc = ast.get_docstring(node) or ""
@@ -126,11 +130,79 @@ def renamed(source: str, function: str, parameters: dict[str, str]) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def _described(doc: str, fallback: str) -> tuple[str, tuple[str, ...]]:
+    """(summary, phrases) of a docstring: its first line, its `- ` lines and the summary said as a phrase."""
+    summary = doc.splitlines()[0].strip() if doc else fallback
+    listed = [line.strip()[2:].strip() for line in doc.splitlines() if line.strip().startswith("- ")]
+    spoken = summary.rstrip(".")
+    return summary, tuple(dict.fromkeys([*listed, spoken[:1].lower() + spoken[1:]]))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _class_behaviour(node: ast.ClassDef, source: str, cls: Any) -> Behaviour:
+    """A class written in the exported style: `new` builds the instance dict, methods take it as `self`."""
+    summary, phrases = _described(ast.get_docstring(node) or "", node.name)
+    segment = ast.get_source_segment(source, node) or ""
+    methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
+    constructor = next(m for m in methods if m.name == "new")
+
+    def args_of(method: ast.FunctionDef, rng: random.Random, skip_self: bool) -> list[Any]:
+        return [_value(_type(a.annotation), rng, False) for a in method.args.args[1 if skip_self else 0 :]]
+
+    def cases(rng: random.Random) -> list[Case]:
+        out = [Case(f"{node.name}.new", args_of(constructor, rng, False))]
+        for method in methods:
+            if method.name == "new":
+                continue
+            for _ in range(3):
+                state = cls.new(*args_of(constructor, rng, False))
+                for _ in range(rng.randint(0, 3)):  # a few updates first, so states vary
+                    updater = rng.choice([m for m in methods if m.name != "new"])
+                    if updater.returns is not None and ast.unparse(updater.returns) == "dict":
+                        state = getattr(cls, updater.name)(state, *args_of(updater, rng, True))
+                out.append(Case(f"{node.name}.{method.name}", [state, *args_of(method, rng, True)]))
+        return out
+
+    def build(request: BuildRequest) -> dict[str, Any]:
+        text = re.sub(rf"^class {node.name}\b", f"class {request.name}", segment, count=1)
+        return assemble(translate(text, filename=f"{_snake(request.name)}.py").text(), request)
+
+    def reference(case: Case) -> Any:
+        return getattr(cls, case.function.rsplit(".", 1)[1])(*copy.deepcopy(case.args))
+
+    return Behaviour(key=f"{_snake(node.name)}_class", kind="class", name=node.name, category="class", summary=summary, phrases=phrases,
+                     params=(), return_type="any", build=build, cases=cases, reference=reference, tags=("class", "python"))
+
+
+def load_module(path: Path) -> Behaviour:
+    """A file of functions as one module behaviour: its docstring describes the module."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    summary, phrases = _described(ast.get_docstring(tree) or "", path.stem)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - the catalog's own reference code
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+
+    def cases(rng: random.Random) -> list[Case]:
+        return [Case(f.name, [_value(_type(a.annotation), rng, edge) for a in f.args.args]) for f in functions for edge in (True, False, False)]
+
+    def build(request: BuildRequest) -> dict[str, Any]:
+        return assemble(translate(source, filename=path.name, module_name=request.name).text(), request)
+
+    return Behaviour(key=f"{path.stem}_module", kind="module", name=path.stem, category="module", summary=summary, phrases=phrases,
+                     params=(), return_type="any", build=build, cases=cases,
+                     reference=lambda case: namespace[case.function](*copy.deepcopy(case.args)), tags=("module", "python"))
+
+
 def load() -> list[Behaviour]:
-    """Every Python-reference behaviour, by file then by position."""
+    """Every Python-reference behaviour: functions and classes by file, then the modules of py/modules/."""
     out: list[Behaviour] = []
     for path in sorted(FOLDER.glob("*.py")):
         out.extend(load_file(path))
+    out.extend(load_module(path) for path in sorted((FOLDER / "modules").glob("*.py")))
     return out
 
 
