@@ -154,12 +154,13 @@ def file_stem(name: str) -> str:
 
 
 def free_path(path: Path, taken: Iterable[str] = ()) -> Path:
-    """`path` when no file is there (nor in `taken`: names being written), else `<stem>-2.anrf.json`,
-    `-3`... beside it: the one naming policy for new files."""
+    """`path` when no file is there (nor in `taken`: names being written), else `<stem>-2.anrf.json`
+    (`<stem>-2.py` for another suffix), `-3`... beside it: the one naming policy for new files."""
     taken = set(taken)
-    stem = path.name.removesuffix(ANRF_SUFFIX)
+    suffix = ANRF_SUFFIX if path.name.endswith(ANRF_SUFFIX) else path.suffix
+    stem = path.name.removesuffix(suffix)
     for k in range(1, 10_000):
-        candidate = path if k == 1 else path.with_name(f"{stem}-{k}{ANRF_SUFFIX}")
+        candidate = path if k == 1 else path.with_name(f"{stem}-{k}{suffix}")
         if not candidate.exists() and str(candidate) not in taken:
             return candidate
     raise FileExistsError(f"no free file name beside {path}")

@@ -103,15 +103,13 @@ def _export(text: str, path: str) -> str:
 
 
 def _free(path: Path, server: LanguageServer) -> Path:
-    """`path`, or `<stem>-2<suffix>`, ... : never a file on disk or open in the editor."""
-    open_paths = {to_fs_path(u) for u in server.workspace.text_documents}
-    suffix = ANRF_SUFFIX if path.name.endswith(ANRF_SUFFIX) else path.suffix
-    stem = path.name.removesuffix(suffix)
-    for k in range(1, 10_000):
-        candidate = path if k == 1 else path.with_name(f"{stem}-{k}{suffix}")
-        if not candidate.exists() and str(candidate) not in open_paths:
-            return candidate
-    raise ValueError(f"no free file name beside {path}")
+    """`path`, or `<stem>-2<suffix>`, ...: never a file on disk or open in the editor (the pipeline's naming policy)."""
+    from anrf_lsp.pipeline import free_path
+
+    try:
+        return free_path(path, {p for u in server.workspace.text_documents if (p := to_fs_path(u))})
+    except FileExistsError as exc:
+        raise ValueError(str(exc)) from None
 
 
 async def _create(server: LanguageServer, path: Path, text: str, label: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from anrf_lsp.execution.graph import ExecGraph, Function, build_graph, control_successors
@@ -171,15 +172,21 @@ class FunctionRenderer:
         text, prec = self.expr(node_id, depth, path)
         return f"({text})" if prec < min_prec else text
 
+    def operands(self, node: ExecNode, depth: int, path: frozenset[str]) -> tuple[Callable[..., str], Callable[[], str]]:
+        """`arg(i, min_prec)` (input i, parenthesized below min_prec) and `args()` (all inputs, comma-separated)."""
+
+        def arg(i: int, min_prec: int = 0) -> str:
+            return self._sub(node.inputs[i], depth, path, min_prec)
+
+        def args() -> str:
+            return ", ".join(arg(i) for i in range(len(node.inputs)))
+
+        return arg, args
+
     def op_expr(self, node: ExecNode, depth: int = 0, path: frozenset[str] = frozenset()) -> tuple[str, int]:
         """(text, precedence) of a node's operation applied to its inputs."""
         op, ins = node.operation, node.inputs
-
-        def arg(i: int, min_prec: int = 0) -> str:
-            return self._sub(ins[i], depth, path, min_prec)
-
-        def args() -> str:
-            return ", ".join(arg(i) for i in range(len(ins)))
+        arg, args = self.operands(node, depth, path)
 
         if op == "constant":
             return self.literal(node.properties.get("value")), ATOM_PRECEDENCE

@@ -242,12 +242,7 @@ class PythonFunctionRenderer(FunctionRenderer):
 
     def op_expr(self, node: ExecNode, depth: int = 0, path: frozenset[str] = frozenset()) -> tuple[str, int]:
         op, ins = node.operation, node.inputs
-
-        def arg(i: int, min_prec: int = 0) -> str:
-            return self._sub(ins[i], depth, path, min_prec)
-
-        def args() -> str:
-            return ", ".join(arg(i) for i in range(len(ins)))
+        arg, args = self.operands(node, depth, path)
 
         def helper(name: str) -> tuple[str, int]:
             self.helpers.add(name)
