@@ -14,6 +14,7 @@ are dicts of their fields, as in the interpreter.
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import math
 import re
@@ -139,6 +140,7 @@ class _Translator:
         self.scope: dict[str, str] = {}  # name -> compact type
         self.loop_vars: dict[str, str] = {}  # loop variable -> its element type
         self.helpers: set[str] = set()
+        self.temps = 0
 
     # -- output --
 
@@ -301,7 +303,12 @@ class _Translator:
             self.emit(indent, "pass", body[0] if body else ast.Pass(lineno=1))
 
     def statement(self, s: ast.stmt, indent: int) -> None:
-        if isinstance(s, ast.Return):
+        if isinstance(s, ast.Return) and s.value is not None and _loop_value(s.value):
+            self.temps += 1
+            name = f"result_{self.temps}" if "result" in self.scope else "result"
+            self.loop_into(name, s.value, indent, s)
+            self.emit(indent, f"return {name}", s)
+        elif isinstance(s, ast.Return):
             self.emit(indent, "return" + (f" {self.expr(s.value)}" if s.value is not None else ""), s)
         elif isinstance(s, (ast.Break, ast.Continue, ast.Pass)):
             self.emit(indent, type(s).__name__.lower(), s)
@@ -376,7 +383,42 @@ class _Translator:
         self.emit(indent, f"for {name} in {source}:", s)
         self.block(s.body, indent + 1)
 
+    def loop_into(self, name: str, value: ast.expr, indent: int, s: ast.stmt) -> None:
+        """`[e for x in xs if c]` and `sum(...)` assigned or returned: the loop they stand for, into `name`."""
+        if isinstance(value, ast.ListComp):
+            elt, generator = value.elt, value.generators[0]
+            start: ast.expr = ast.List(elts=[], ctx=ast.Load())
+            step: ast.stmt = ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()), [elt], []))
+        else:  # sum(iterable) or sum(e for x in xs if c)
+            arg = value.args[0]
+            if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
+                elt, generator = arg.elt, arg.generators[0]
+            else:
+                loop = ast.Name("_item", ast.Store())
+                elt, generator = ast.Name("_item", ast.Load()), ast.comprehension(target=loop, iter=arg, ifs=[], is_async=0)
+            start = ast.Constant(0)
+            step = ast.AugAssign(target=ast.Name(name, ast.Store()), op=ast.Add(), value=elt)
+        taken = set(self.scope) | set(self.loop_vars)
+        if isinstance(generator.target, ast.Name) and generator.target.id in taken:  # Python keeps the outer variable
+            fresh = f"{generator.target.id}_{self.temps + 1}"
+            self.temps += 1
+            step, elt_ifs = _renamed(step, generator.target.id, fresh), [_renamed(c, generator.target.id, fresh) for c in generator.ifs]
+            generator = ast.comprehension(target=ast.Name(fresh, ast.Store()), iter=generator.iter, ifs=elt_ifs, is_async=0)
+        body = step
+        if generator.ifs:
+            test = generator.ifs[0] if len(generator.ifs) == 1 else ast.BoolOp(ast.And(), list(generator.ifs))
+            body = ast.If(test=test, body=[step], orelse=[])
+        statements = [ast.Assign(targets=[ast.Name(name, ast.Store())], value=start),
+                      ast.For(target=generator.target, iter=generator.iter, body=[body], orelse=[])]
+        outer = dict(self.loop_vars)
+        for node in statements:
+            self.statement(ast.fix_missing_locations(ast.copy_location(node, s)), indent)
+        self.loop_vars = outer  # a comprehension's variable does not outlive it
+
     def assign(self, target: ast.expr, value: ast.expr, annotation: ast.expr | None, indent: int, s: ast.stmt) -> None:
+        if isinstance(target, ast.Name) and annotation is None and _loop_value(value):
+            self.loop_into(_ident(target.id, target), value, indent, s)
+            return
         if isinstance(target, ast.Name):
             type_ = self.type_of(annotation) if annotation is not None else None
             self.declare_or_set(_ident(target.id, target), self.expr(value), type_ or self.infer(value), indent, s, literal=_json_literal(value))
@@ -621,9 +663,11 @@ class _Translator:
 
 _HINTS = {
     "Try": "the execution layer has no exceptions", "Raise": "the execution layer has no exceptions", "With": "no context managers",
-    "ListComp": "write the loop", "DictComp": "write the loop", "SetComp": "write the loop", "GeneratorExp": "write the loop",
+    "ListComp": "assign or return it, or write the loop", "DictComp": "write the loop", "SetComp": "write the loop",
+    "GeneratorExp": "inside sum() that is assigned or returned, or write the loop",
     "Lambda": "define a function", "JoinedStr": "concatenate with + and str()", "Global": "no module state", "Nonlocal": "no closures",
-    "Tuple": "return a list", "Set": "use a list", "sum": "write the loop", "print": "return the value", "enumerate": "use it in a for loop",
+    "Tuple": "return a list", "Set": "use a list", "sum": "assign or return it, or write the loop", "print": "return the value",
+    "enumerate": "use it in a for loop",
     "FunctionDef": "no nested functions", "ClassDef": "no nested classes", "Delete": "no del", "Assert": "return or check a condition",
     "Match": "write if/else", "NamedExpr": "assign on its own line",
 }
@@ -648,6 +692,26 @@ def _ident(name: str, node: ast.AST) -> str:
         raise PythonImportError(f"the name {name!r} is reserved in ANRF's compact form", getattr(node, "lineno", 1),
                                 getattr(node, "col_offset", 0) + 1, "name")
     return name
+
+
+def _renamed(node: ast.AST, old: str, new: str) -> Any:
+    """A copy of `node` with the name `old` read as `new`."""
+
+    class Rename(ast.NodeTransformer):
+        def visit_Name(self, n: ast.Name) -> ast.Name:
+            return ast.copy_location(ast.Name(new, n.ctx), n) if n.id == old else n
+
+    return Rename().visit(copy.deepcopy(node))
+
+
+def _loop_value(value: ast.expr) -> bool:
+    """A list comprehension or a `sum(...)` of one iterable: a value the subset writes as a loop."""
+    if isinstance(value, ast.ListComp):
+        return len(value.generators) == 1 and not value.generators[0].is_async
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "sum" and len(value.args) == 1 and not value.keywords:
+        arg = value.args[0]
+        return not isinstance(arg, (ast.GeneratorExp, ast.ListComp)) or (len(arg.generators) == 1 and not arg.generators[0].is_async)
+    return False
 
 
 def _is_call(node: ast.expr, *names: str) -> bool:

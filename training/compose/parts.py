@@ -141,7 +141,7 @@ PREDICATES: tuple[Predicate, ...] = (
     Predicate("non_positive", "num", "x <= 0", lambda x: x <= 0, ("non-positive", "zero or less", "not positive")),
     Predicate("zero", "num", "x == 0", lambda x: x == 0, ("zero", "equal to zero", "exactly zero")),
     Predicate("nonzero", "num", "x != 0", lambda x: x != 0, ("nonzero", "not zero", "other than zero", "non-zero")),
-    Predicate("even", "num", "x % 2 == 0", lambda x: x % 2 == 0, ("even", "divisible by two", "even-valued")),
+    Predicate("even", "num", "x % 2 == 0", lambda x: x % 2 == 0, ("even", "even-valued", "of even value")),
     Predicate("odd", "num", "x % 2 == 1", lambda x: x % 2 == 1, ("odd", "not even", "odd-valued")),
     Predicate("divisible_by", "num", "x % {v} == 0", lambda x, v: x % v == 0, ("divisible by {v}", "multiples of {v}", "evenly divisible by {v}"),
               takes="int", constants=(3, 4, 5, 7, 10), param="divisor"),
