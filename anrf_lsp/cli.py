@@ -131,18 +131,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Python -> ANRF: nothing is written unless the whole file translates and checks."""
     from pathlib import Path
 
-    from anrf_lsp.pipeline import write_new
+    from anrf_lsp.pipeline import document_text, imported_path, read_source, write_new
     from anrf_lsp.program.python_import import PythonImportError, import_python
 
-    source = _read_text(args.file)
+    if not os.path.isfile(args.file):
+        raise UsageError(f"no such file: {args.file}")
+    try:
+        source = read_source(Path(args.file))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         doc = import_python(source, filename=os.path.basename(args.file), module_name=args.module)
     except PythonImportError as exc:
         print(f"{args.file}:{exc.line}:{exc.column}: error: {exc.message}", file=sys.stderr)
         return 1
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    target = Path(args.out) if args.out else Path(args.file).with_name(Path(args.file).name.removesuffix(".py") + ANRF_SUFFIX)
-    written = _write_output(target, text, args.force, write_new)
+    target = Path(args.out) if args.out else imported_path(Path(args.file))
+    written = _write_output(target, document_text(doc), args.force, write_new)
     _report(args, {"source": args.file, "written": written, "kind": doc["intent"]["intent_type"], "anrfId": doc["anrf_id"]},
             f"wrote {written} ({doc['intent']['intent_type']} {doc['semantic']['nodes'][0]['label']})")
     return 0
@@ -152,6 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """ANRF -> Python that behaves as the interpreter does."""
     from pathlib import Path
 
+    from anrf_lsp.pipeline import exported_path
     from anrf_lsp.view.python import ExportError, to_python
 
     doc = _load_for_use(args.file, args.force)
@@ -165,21 +170,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(text)
         return 0
-    target = Path(args.out) if args.out else Path(args.file).with_name(Path(args.file).name.removesuffix(ANRF_SUFFIX).removesuffix(".json") + ".py")
+    target = Path(args.out) if args.out else exported_path(Path(args.file))
     written = _write_output(target, text, args.force, None)
     _report(args, {"source": args.file, "written": written, "to": args.to}, f"wrote {written}")
     return 0
-
-
-def _read_text(path: str) -> str:
-    if not os.path.isfile(path):
-        raise UsageError(f"no such file: {path}")
-    with open(path, "rb") as fh:
-        data = fh.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not UTF-8 text (byte {exc.start})") from None
 
 
 def _write_output(target: Any, text: str, force: bool, write_new: Any) -> str:

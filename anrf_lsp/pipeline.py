@@ -166,6 +166,31 @@ def free_path(path: Path, taken: Iterable[str] = ()) -> Path:
     raise FileExistsError(f"no free file name beside {path}")
 
 
+def read_source(path: Path, max_bytes: int | None = None) -> str:
+    """A source file's text (UTF-8, a BOM allowed), or a ValueError that says why not."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ValueError(f"{path} is larger than {max_bytes // (1024 * 1024)} MiB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def imported_path(source: Path) -> Path:
+    """Where `anrf import` puts a Python file's document: `stats.py` -> `stats.anrf.json` beside it."""
+    return source.with_name(source.name.removesuffix(".py") + ANRF_SUFFIX)
+
+
+def exported_path(document: Path) -> Path:
+    """Where `anrf export` puts a document's Python: `stats.anrf.json` -> `stats.py` beside it."""
+    return document.with_name(document.name.removesuffix(ANRF_SUFFIX).removesuffix(".json") + ".py")
+
+
 def write_new(path: Path, text: str) -> Path:
     """Write `text` to `path` or the next free name beside it (its folder made if missing), never over a
     file: each name is claimed with an exclusive create, so a file that appears meanwhile is kept too."""

@@ -8,7 +8,6 @@ that cannot be translated gets an error response naming the line and the constru
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,12 @@ from typing import Any
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
+from anrf_lsp import pipeline
+
 from . import files
 
 IMPORT_PYTHON_COMMAND = "anrf.importPython"
 EXPORT_PYTHON_COMMAND = "anrf.exportPython"
-ANRF_SUFFIX = ".anrf.json"
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
@@ -32,8 +32,8 @@ def register(server: Any) -> None:
         uri, path = _target(args, IMPORT_PYTHON_COMMAND)
         text = await server.off_loop(_text, server, uri, path)
         doc = await server.off_loop(_import, text, path)
-        out = _free(path.with_name(path.name.removesuffix(".py") + ANRF_SUFFIX), server)
-        how = await _create(server, out, json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "ANRF: Import Python")
+        out = _free(pipeline.imported_path(path), server)
+        how = await _create(server, out, pipeline.document_text(doc), "ANRF: Import Python")
         return {"uri": from_fs_path(str(out)), "kind": doc["intent"]["intent_type"], "anrfId": doc["anrf_id"], "created": how}
 
     async def export_python(*args: Any) -> dict[str, Any]:
@@ -41,8 +41,7 @@ def register(server: Any) -> None:
         uri, path = _target(args, EXPORT_PYTHON_COMMAND)
         text = await server.off_loop(_text, server, uri, path)
         source = await server.off_loop(_export, text, str(path))
-        stem = path.name.removesuffix(ANRF_SUFFIX).removesuffix(".json")
-        out = _free(path.with_name(stem + ".py"), server)
+        out = _free(pipeline.exported_path(path), server)
         how = await _create(server, out, source, "ANRF: Export Python")
         return {"uri": from_fs_path(str(out)), "created": how}
 
@@ -62,19 +61,7 @@ def _target(args: tuple[Any, ...], command: str) -> tuple[str, Path]:
 def _text(server: LanguageServer, uri: str, path: Path) -> str:
     """The open buffer's text, else the file's (UTF-8)."""
     doc = server.workspace.text_documents.get(uri)
-    if doc is not None:
-        return doc.source
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SOURCE_BYTES + 1)
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    return doc.source if doc is not None else pipeline.read_source(path, MAX_SOURCE_BYTES)
 
 
 def _import(text: str, path: Path) -> dict[str, Any]:
@@ -104,10 +91,8 @@ def _export(text: str, path: str) -> str:
 
 def _free(path: Path, server: LanguageServer) -> Path:
     """`path`, or `<stem>-2<suffix>`, ...: never a file on disk or open in the editor (the pipeline's naming policy)."""
-    from anrf_lsp.pipeline import free_path
-
     try:
-        return free_path(path, {p for u in server.workspace.text_documents if (p := to_fs_path(u))})
+        return pipeline.free_path(path, {p for u in server.workspace.text_documents if (p := to_fs_path(u))})
     except FileExistsError as exc:
         raise ValueError(str(exc)) from None
 
