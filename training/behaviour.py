@@ -20,9 +20,16 @@ from anrf_lsp.program.builder import BuildRequest
 BehaviourKind = Literal["function", "class", "module"]
 
 # The type vocabulary of parameters and results (structured intent and ANRF builders agree on it).
-__all__ = ["TYPES", "Behaviour", "BehaviourKind", "BuildRequest", "Case", "Param", "renamed_function"]
+__all__ = ["TYPES", "Behaviour", "BehaviourKind", "BuildRequest", "Case", "Param", "behaviour_type", "renamed_function"]
 
 TYPES = ("int", "float", "number", "str", "bool", "list[int]", "list[float]", "list[number]", "list[str]", "any")
+_FROM_PYTHON = {"float": "number", "list[float]": "list[number]"}  # a Python float annotation accepts ints too
+
+
+def behaviour_type(annotation: str) -> str:
+    """The TYPES entry of a Python annotation's text (`float` is `number`); `any` for one TYPES lacks."""
+    text = _FROM_PYTHON.get(annotation, annotation)
+    return text if text in TYPES else "any"
 
 
 @dataclass(frozen=True, slots=True)

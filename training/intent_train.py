@@ -288,17 +288,16 @@ def export(model: Any, out: Path, base: str, space: LabelSpace, config: IntentTr
 def fold_signatures() -> dict[str, Any]:
     """What assembling a fold intent needs at run time (parameter names and types, result types), from
     the parts, written into labels.json like the operation signatures."""
+    from training.behaviour import behaviour_type
     from training.compose import parts
 
     kinds = {"num": "number", "int": "int", "str": "str"}
-    types = {"list[float]": "list[number]", "float": "number", "int": "int", "str": "str", "list[int]": "list[int]", "list[str]": "list[str]",
-             "bool": "bool"}
 
     def result(annotation: str) -> str:
-        return types.get(annotation.removesuffix(" | None"), "any")
+        return behaviour_type(annotation.removesuffix(" | None"))
 
     return {
-        "sources": {s.name: {"param": s.param, "type": types[s.param_type], "elem": s.elem} for s in parts.SOURCES},
+        "sources": {s.name: {"param": s.param, "type": behaviour_type(s.param_type), "elem": s.elem} for s in parts.SOURCES},
         "values": {p.name: {"param": p.param, "type": kinds[p.takes]} for p in parts.PREDICATES if p.takes},
         "maps": {t.name: {"gives": t.gives} for t in parts.TRANSFORMS if t.name != "identity"},  # identity gives its source's kind
         "returns": {r.name: {k: result(r.returns(k)) for k in r.elems} for r in parts.REDUCERS},

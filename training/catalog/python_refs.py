@@ -28,17 +28,14 @@ from typing import Any
 
 from anrf_lsp.program.compact import assemble
 from anrf_lsp.program.python_import import translate
-from training.behaviour import TYPES, Behaviour, BuildRequest, Case, Param
+from training.behaviour import Behaviour, BuildRequest, Case, Param, behaviour_type
 
 FOLDER = Path(__file__).resolve().parent / "py"
-_TYPES = {"list[float]": "list[number]", "float": "number"}
 _WORDS = ("apple", "banana", "Sky", "level", "noon", "a", "", "data", "Hello", "world", "x1", "racecar", "  pad ", "ABC")
 
 
 def _type(annotation: ast.expr | None) -> str:
-    text = ast.unparse(annotation) if annotation is not None else "any"
-    text = _TYPES.get(text, text)
-    return text if text in TYPES else "any"
+    return behaviour_type(ast.unparse(annotation) if annotation is not None else "any")
 
 
 def _value(type_: str, rng: random.Random, edge: bool) -> Any:
@@ -81,11 +78,7 @@ def load_file(path: Path) -> list[Behaviour]:
             continue
         if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
             continue
-        doc = ast.get_docstring(node) or ""
-        summary = doc.splitlines()[0].strip() if doc else node.name
-        listed = [line.strip()[2:].strip() for line in doc.splitlines() if line.strip().startswith("- ")]
-        spoken = summary.rstrip(".")
-        phrases = tuple(dict.fromkeys([*listed, spoken[:1].lower() + spoken[1:]]))  # the summary is one more way to say it
+        summary, phrases = _described(ast.get_docstring(node) or "", node.name)
         params = tuple(Param(a.arg, _type(a.annotation)) for a in node.args.args)
         returns = _type(node.returns).removesuffix("?")
         segment = ast.get_source_segment(source, node) or ""

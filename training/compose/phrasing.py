@@ -21,7 +21,7 @@ from typing import Any
 from anrf_lsp.intent.behaviour import UNKNOWN_PART, BehaviourNode, node
 from anrf_lsp.program.compact import assemble
 from anrf_lsp.program.python_import import translate
-from training.behaviour import Behaviour, BuildRequest, Case, Param
+from training.behaviour import Behaviour, BuildRequest, Case, Param, behaviour_type
 from training.catalog.python_refs import renamed
 
 from .space import PARAM, Atom, Condition, Spec
@@ -30,8 +30,6 @@ KINDS = ("phrasing", "combination", "family", "unknown_part")
 COMBINATION_SHARE = 0.12  # of combination shapes held out of training
 
 _VERBS = ("return", "compute", "get", "find", "calculate", "give back")
-_TYPES = {"list[float]": "list[number]", "float": "number", "int": "int", "str": "str", "list[int]": "list[int]", "list[str]": "list[str]",
-          "bool": "bool", "list[int] ": "list[int]"}
 _PARAM_WORDS = {"threshold": ("a threshold", "a given threshold", "the threshold", "a limit value"),
                 "divisor": ("a divisor", "a given divisor", "the divisor"),
                 "prefix": ("a prefix", "a given prefix", "the prefix"), "suffix": ("a suffix", "a given suffix", "the suffix"),
@@ -137,7 +135,7 @@ def phrases_of(spec: Spec, rng: random.Random, n: int = 3, replace: tuple[str, s
 
 def behaviour_of(spec: Spec, rng: random.Random) -> Behaviour:
     """A phrasing-engine Behaviour for a composed spec (its build imports the spec's Python)."""
-    params = tuple(Param(n, _TYPES[t]) for n, t in spec.signature())
+    params = tuple(Param(n, behaviour_type(t)) for n, t in spec.signature())
     summary = phrases_of(spec, rng, 1)[0]
     summary = summary[0].upper() + summary[1:] + "."
 
@@ -148,7 +146,7 @@ def behaviour_of(spec: Spec, rng: random.Random) -> Behaviour:
 
     return Behaviour(
         key=spec.key(), kind="function", name=spec.name(), category="compose", summary=summary,
-        phrases=tuple(phrases_of(spec, rng, 3)), params=params, return_type=_TYPES.get(spec.returns().removesuffix(" | None"), "any"),
+        phrases=tuple(phrases_of(spec, rng, 3)), params=params, return_type=behaviour_type(spec.returns().removesuffix(" | None")),
         build=build, cases=lambda r: [Case(spec.name(), args) for args in spec.cases(r)],
         reference=lambda case: spec.reference(case.args), tags=("compose",), tree=spec.tree(),
     )
