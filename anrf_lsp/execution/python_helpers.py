@@ -6,23 +6,23 @@ uses) for operations whose plain Python spelling would not give the interpreter'
 from __future__ import annotations
 
 import ast
+import inspect
+import re
+
+from .ops import _to_string, json_repr
+
+
+def _own_source(fn: object, name: str) -> str:
+    """The source of an op-table function under the helper's name: the export then carries the very
+    code the interpreter runs, not a copy that could drift from it."""
+    text = inspect.getsource(fn).replace(f"def {fn.__name__}(", f"def {name}(", 1)  # type: ignore[attr-defined]
+    return re.sub(r"\bjson_repr\(", "_json_repr(", text).rstrip()
+
 
 # Helpers for operations whose Python spelling would not give the interpreter's value.
 HELPERS = {
-    "_to_string": '''def _to_string(x):
-    """ANRF to_string: numbers without a trailing .0, true/false/null, JSON for containers."""
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    if x is None:
-        return "null"
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x)) if abs(x) < 1e16 else repr(x)
-    if isinstance(x, (int, float)):
-        return str(x)
-    text = json.dumps(x)
-    return text if len(text) <= 40 else text[:40] + "…"''',
+    "_json_repr": _own_source(json_repr, "_json_repr"),
+    "_to_string": _own_source(_to_string, "_to_string"),
     "_index_of": '''def _index_of(container, item):
     """ANRF index_of: the first index of an element or substring, -1 when absent."""
     if isinstance(container, str):
@@ -42,6 +42,7 @@ HELPERS = {
     return obj''',
 }
 
+NEEDS = {"_to_string": ("_json_repr",)}  # helpers a helper calls
 OPERATION = {"_to_string": "to_string", "_index_of": "index_of", "_appended": "list_append", "_with_item": "list_set", "_with_field": "set_field"}
 
 

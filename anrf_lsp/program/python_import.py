@@ -39,7 +39,7 @@ _METHOD_OPS = {"upper": ("upper", 0), "lower": ("lower", 0), "strip": ("strip", 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _SCALARS = {"int": "int", "float": "float", "number": "number", "str": "str", "bool": "bool"}
-_IGNORED_IMPORTS = {"__future__", "typing", "math", "json"}  # json: the exporter's _to_string helper uses it
+_IGNORED_IMPORTS = {"__future__", "typing", "math", "json"}  # json: what the exporter's _json_repr helper uses
 
 
 class PythonImportError(ValueError):

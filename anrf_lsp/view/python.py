@@ -24,6 +24,7 @@ from typing import Any
 from anrf_lsp.execution.graph import build_graph
 from anrf_lsp.execution.ops import ATOM_PRECEDENCE, INFIX
 from anrf_lsp.execution.python_helpers import HELPERS as _HELPERS
+from anrf_lsp.execution.python_helpers import NEEDS as _NEEDS
 from anrf_lsp.format.model import Anrf, ExecNode
 
 from . import FunctionRenderer, used_as_operand
@@ -72,7 +73,8 @@ def to_python(model: Anrf) -> str:
                 classes[owner].append("@staticmethod")
             classes[owner].extend(lines)
     out = [f'"""{_docstring(model.intent.description)}"""', "", "from __future__ import annotations"]
-    out.extend(f"import {m}" for m in sorted(imports | ({"json"} if "_to_string" in helpers else set())))
+    out.extend(f"import {m}" for m in sorted(imports))
+    helpers |= {need for helper in list(helpers) for need in _NEEDS.get(helper, ())}
     for helper in sorted(helpers):
         out.extend(["", "", _HELPERS[helper]])
     for name, body in classes.items():
