@@ -158,6 +158,19 @@ def _identifier(text: str) -> str:
     return _NOT_IDENTIFIER.sub("_", text).strip("_")
 
 
+def _entities(text: str, prediction: Prediction) -> list[Entity]:
+    """The predicted BIO tags as character spans of `text`."""
+    spans = spans_from_tags(prediction.tags, prediction.offsets)
+    return [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
+
+
+def _constraints(text: str) -> list[Any]:
+    """The rule parser's constraints (the model predicts none)."""
+    from anrf_lsp.intent.constraints import parse_constraints
+
+    return [c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])]
+
+
 def _target(text: str, intent_type: str, entities: list[Entity], default: str) -> tuple[str, Target]:
     """(intent type, target): a name the text states comes out exactly (anrf_lsp/intent/names.py), else the
     model's first NAME span widened to its whole identifier, else `default`; "add a method to the Inventory
@@ -183,12 +196,9 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
     the dataset was labelled with: the target is named by the first NAME entity (else the operation's
     default name), parameters take the operation's types and the PARAM entities' names in order.
     `signatures` comes from the model's labels.json (written at export), so no catalog is loaded."""
-    from anrf_lsp.intent.constraints import parse_constraints
-
     if prediction.intent_type == "out_of_scope":
         return out_of_scope(text, prediction.intent_probability)
-    spans = spans_from_tags(prediction.tags, prediction.offsets)
-    entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
+    entities = _entities(text, prediction)
     kind = prediction.intent_type.split("_", 1)[1]
     signature = signatures.get(prediction.operation)
     default_name = signature["name"] if signature is not None and signature["kind"] == kind else f"new_{kind}"
@@ -206,7 +216,7 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
         return_type=signature["return_type"] if signature is not None else "any",
         operation=prediction.operation if signature is not None else UNKNOWN_OPERATION,
         entities=entities,
-        constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
+        constraints=_constraints(text),
         description=text,
         confidence=round(prediction.intent_probability, 6),
     )
@@ -237,11 +247,9 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
     the joint probability of the intent type, the shape and every slot (calibrated when the model carries
     a fit): a part the model is unsure of lowers it, and an `unknown` part stays in the tree for
     generation to decline."""
-    from anrf_lsp.intent.constraints import parse_constraints
     from anrf_lsp.intent.slots import SLOTS, tree_of
 
-    spans = spans_from_tags(prediction.tags, prediction.offsets)
-    entities = [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
+    entities = _entities(text, prediction)
     slots = {name: prediction.heads[f"slot_{name}"][0] for name in SLOTS if f"slot_{name}" in prediction.heads}
     values = [_literal(e.text) for e in entities if e.label == "VALUE"]
     source = fold.get("sources", {}).get(slots.get("source", ""))
@@ -266,7 +274,7 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
         operation=UNKNOWN_OPERATION,
         behaviour=tree,
         entities=entities,
-        constraints=[c for c, _span in parse_constraints(text[:MAX_ANALYZED_CHARS])],
+        constraints=_constraints(text),
         description=text,
         confidence=round(calibrate(confidence, calibration), 6),
     )
