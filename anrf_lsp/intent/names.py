@@ -37,17 +37,24 @@ _KIND_LETTER = {"function": "f", "class": "c", "module": "m"}
 
 def stated_name(text: str, kind: str) -> str | None:
     """The name `text` gives a `kind` ("function" | "class" | "module") target, exactly as written; None if it gives none."""
+    from anrf_lsp.intent.constraints import parse_constraints
+
     letter = _KIND_LETTER.get(kind, "f")
+    stated = [span for _, span in parse_constraints(text)]  # "in O(n) time" names no function `O`
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(a <= m.start("name") < b for a, b in stated)
+
     for pattern, kinds in _STATED:
         if letter not in kinds:
             continue
         for m in pattern.finditer(text):
             name = m.group("name")
-            if name.lower() not in _WORDS:
+            if name.lower() not in _WORDS and free(m):
                 return name
     for m in _IDENTIFIER_LIKE.finditer(text):
         name = m.group("name")
-        if (kind == "class") == name[0].isupper():
+        if (kind == "class") == name[0].isupper() and free(m):
             return name
     return None
 
