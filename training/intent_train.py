@@ -136,7 +136,6 @@ def build_model(base: str, heads: dict[str, int], n_tags: int) -> Any:
             self.encoder = BertModel.from_pretrained(base, add_pooling_layer=True)
             hidden = self.encoder.config.hidden_size
             self.dropout = nn.Dropout(0.1)
-            self.head_names = list(heads)
             self.sequence_heads = nn.ModuleDict({name: nn.Linear(hidden, n) for name, n in heads.items()})
             self.tags = nn.Linear(hidden, n_tags)
 
@@ -147,7 +146,7 @@ def build_model(base: str, heads: dict[str, int], n_tags: int) -> Any:
             if tag_labels is not None:
                 ce = nn.functional.cross_entropy
                 loss = ce(out["tag_logits"].reshape(-1, n_tags), tag_labels.reshape(-1), ignore_index=IGNORE)
-                for name in self.head_names:
+                for name in self.sequence_heads:
                     gold = labels[f"{name}_labels"]
                     if (gold != IGNORE).any():
                         loss = loss + ce(out[f"{name}_logits"], gold, ignore_index=IGNORE)
