@@ -231,10 +231,7 @@ class PythonFunctionRenderer(FunctionRenderer):
     def render_simple(self, node: ExecNode, indent: int) -> None:
         op, ins = node.operation, node.inputs
         if node.node_id not in self.used and not self._assign_targets(node):
-            if op == "set_field" and len(ins) == 3:
-                self.emit(indent, f"{self._sub(ins[0], 0, frozenset(), ATOM_PRECEDENCE)}[{self.expr(ins[1])[0]}] = {self.expr(ins[2])[0]}")
-                return
-            if op == "list_set" and len(ins) == 3:
+            if op in ("set_field", "list_set") and len(ins) == 3:  # obj[key] = value, items[i] = value
                 self.emit(indent, f"{self._sub(ins[0], 0, frozenset(), ATOM_PRECEDENCE)}[{self.expr(ins[1])[0]}] = {self.expr(ins[2])[0]}")
                 return
             if op == "list_append" and len(ins) == 2:
