@@ -312,3 +312,13 @@ def test_cli_import_error_writes_nothing(tmp_path):
     (tmp_path / "latin.py").write_bytes(b"def f(x):\n    return '\xe9'\n")
     bad = _anrf("import", "latin.py", cwd=tmp_path)
     assert bad.returncode == 2 and "not UTF-8" in bad.stderr
+
+
+def test_export_reads_literals_as_the_interpreter_does():
+    """A constant whose text is not JSON (`NaN`, `Infinity`) is that text to the interpreter, so to the export too."""
+    doc = import_python('def f() -> str:\n    return "x"\n', filename="f.py")
+    for node in doc["execution"]["nodes"]:
+        if node["operation"] == "constant":
+            node["properties"]["value"] = "NaN"
+    model = Anrf.model_validate(doc)
+    assert _python_namespace(to_python(model))["f"]() == run_function(model, []) == "NaN"

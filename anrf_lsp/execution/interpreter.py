@@ -137,7 +137,7 @@ class Interpreter:
             elif op == "parameter" or op == "function_def":
                 pc = g.next(pc)
             elif op == "variable_def":
-                frame.vars[pc] = self._operand(frame, node, 0) if node.inputs else _literal(node.properties.get("initial_value"), pc)
+                frame.vars[pc] = self._operand(frame, node, 0) if node.inputs else literal_value(node.properties.get("initial_value"))
                 pc = g.next(pc)
             else:
                 value = self._compute(frame, node, {}, 0)
@@ -215,7 +215,7 @@ class Interpreter:
             return frame.args[node_id]
         if op == "variable_def":
             if node_id not in frame.vars:  # declared off the control chain: initialised on first use
-                frame.vars[node_id] = _literal(node.properties.get("initial_value"), node_id)
+                frame.vars[node_id] = literal_value(node.properties.get("initial_value"))
             return frame.vars[node_id]
         if op in LOOP_OPS:
             if node_id not in frame.values:
@@ -242,7 +242,7 @@ class Interpreter:
         if spec is None:
             raise AnrfRuntimeError(f"unknown operation '{op}'", nid)
         if op == "constant":
-            return _literal(node.properties.get("value"), nid)
+            return literal_value(node.properties.get("value"))
         if spec.statement_only or op in ("function_def", "parameter", "variable_def"):
             raise AnrfRuntimeError(f"'{op}' cannot be used as a value", nid)
         n = len(node.inputs)
@@ -283,8 +283,9 @@ def _no_constants(name: str) -> Any:
     raise ValueError(name)
 
 
-def _literal(raw: Any, node_id: str) -> Any:
-    """A `value`/`initial_value` property: JSON literal text, or already a JSON value."""
+def literal_value(raw: Any) -> Any:
+    """A `value`/`initial_value` property: JSON literal text, or already a JSON value (the one reading of
+    literals: the interpreter's, and the Python export's)."""
     if raw is None:
         return None
     if not isinstance(raw, str):

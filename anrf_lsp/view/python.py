@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from anrf_lsp.execution.graph import build_graph
+from anrf_lsp.execution.interpreter import literal_value
 from anrf_lsp.execution.ops import ATOM_PRECEDENCE, INFIX
 from anrf_lsp.execution.python_helpers import HELPERS as _HELPERS
 from anrf_lsp.execution.python_helpers import NEEDS as _NEEDS
@@ -171,16 +172,10 @@ class PythonFunctionRenderer(FunctionRenderer):
 
     @staticmethod
     def literal(raw: Any) -> str:
-        if raw is None:
-            return "None"
-        if isinstance(raw, str):
-            try:
-                raw = json.loads(raw)
-            except ValueError:
-                pass  # not JSON: plain text, as the interpreter reads it
-        if isinstance(raw, str) and not any("\ud800" <= c <= "\udfff" for c in raw):
-            return json.dumps(raw, ensure_ascii=False)  # a JSON string is a Python string literal
-        return repr(raw)
+        value = literal_value(raw)  # read as the interpreter reads it ("NaN" is text, not a float)
+        if isinstance(value, str) and not any("\ud800" <= c <= "\udfff" for c in value):
+            return json.dumps(value, ensure_ascii=False)  # a JSON string is a Python string literal
+        return repr(value)
 
     def _var_name(self, node: ExecNode) -> str:
         """A distinct Python identifier per parameter, variable and loop: Python has one scope per function."""
