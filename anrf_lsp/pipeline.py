@@ -11,12 +11,12 @@ import datetime
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from anrf_lsp.intent.schema import StructuredIntent
+from anrf_lsp.intent.schema import UNKNOWN_OPERATION, StructuredIntent
 
 ANRF_SUFFIX = ".anrf.json"
 
@@ -33,18 +33,26 @@ class GenerationRefused(RuntimeError):
 # -- analyze ------------------------------------------------------------------------------------
 
 
-def refusal(intent: StructuredIntent) -> str | None:
-    """Why `intent` cannot be generated (the one message every entry point shows), or None."""
+def refusal(intent: StructuredIntent, operations: Collection[str] | None = None) -> str | None:
+    """Why `intent` cannot be generated (the one message every entry point shows), or None.
+    `operations`: the named behaviours the generator was trained on, when it says (None: any)."""
     if intent.intent_type == "out_of_scope" or intent.target is None:
         text = " ".join(intent.description.split())
         shown = text[:80] + ("…" if len(text) > 80 else "")
         return f"“{shown}” is not a request ANRF can generate (out of scope); describe a function, class or module to create"
     if intent.behaviour is not None:  # structured intent v2: a composition of parts
+        if intent.uncovered_words:
+            words = ", ".join(f"“{w}”" for w in intent.uncovered_words[:5])
+            return (f"not understood: {words} matches no part ANRF knows (the nearest reading, {intent.behaviour.text()}, "
+                    "leaves it out); nothing was generated rather than a guess: rephrase it, or write it and `anrf import` it")
         if not intent.behaviour.is_known():
             return (f"a part of this request is not one ANRF knows ({intent.behaviour.text()}); "
                     "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
         return (f"this request composes parts ({intent.behaviour.text()}), and the bundled generator writes named catalog behaviours "
                 "only; nothing was generated rather than the nearest catalog program")
+    if operations is not None and intent.operation != UNKNOWN_OPERATION and intent.operation not in operations:
+        return (f"this request reads as the catalog behaviour “{intent.operation}”, which the generator was not trained on; "
+                "nothing was generated rather than a different program")
     return None
 
 
@@ -119,7 +127,7 @@ def generate(
     hypothesis made a valid program: the message says why), GenerationCancelled when `cancelled()`."""
     from models.generator import GenerationCancelled, GenerationError
 
-    why = refusal(intent)
+    why = refusal(intent, getattr(generator, "operations", None))
     if why is not None:
         raise GenerationRefused(why)
     try:

@@ -244,6 +244,8 @@ class GeneratorModel:
         self.bos, self.eos = self.config.get("bos", BOS), self.config.get("eos", EOS)  # a LoRA model keeps its checkpoint's
         # metadata.generated_by of what it writes: the model's name and version (a registry version is its cache folder)
         self.name = f"{self.config.get('name', 'anrf-generator')} {self.config.get('version', self.directory.name)}"
+        # the named behaviours it was trained on (a model from before they were recorded: None, any may be asked)
+        self.operations: frozenset[str] | None = frozenset(self.config["operations"]) if "operations" in self.config else None
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,

@@ -231,13 +231,16 @@ def _literal(text: str) -> Any:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-def calibrate(joint: float, calibration: dict[str, Any] | None) -> float:
-    """Platt scaling of a joint probability, fitted on the calibration split (training/intent_calibration.py)."""
+def calibrate(joint: float, calibration: dict[str, Any] | None, uncovered: int = 0) -> float:
+    """P(the fold is exactly right) from the heads' joint probability and whether words are left
+    uncovered: logistic regression fitted on the calibration split (training/intent_calibration.py).
+    A fit from before coverage was measured (no `c`) is Platt scaling of the joint probability alone."""
     import math
 
     if not calibration:
         return joint
     z = calibration["a"] * math.log(max(joint, 1e-6) / max(1 - joint, 1e-6)) + calibration["b"]
+    z += calibration.get("c", 0.0) * (uncovered > 0)
     return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
@@ -246,7 +249,9 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
     operands from VALUE entities, the signature from the parts' tables in labels.json. The confidence is
     the joint probability of the intent type, the shape and every slot (calibrated when the model carries
     a fit): a part the model is unsure of lowers it, and an `unknown` part stays in the tree for
-    generation to decline."""
+    generation to decline. Words the parts do not account for (anrf_lsp/intent/coverage.py) are kept
+    in `uncovered_words` and lower the calibrated confidence."""
+    from anrf_lsp.intent.coverage import uncovered_words
     from anrf_lsp.intent.slots import SLOTS, tree_of
 
     entities = _entities(text, prediction)
@@ -265,6 +270,7 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
     confidence = prediction.intent_probability * prediction.heads.get("shape", ("fold", 1.0))[1]
     for name in SLOTS:
         confidence *= prediction.heads.get(f"slot_{name}", ("", 1.0))[1]
+    uncovered = uncovered_words(text, [(e.start, e.end) for e in entities], fold.get("concepts", ()))
     return StructuredIntent(
         version=2,
         intent_type=intent_type,  # type: ignore[arg-type]
@@ -273,8 +279,9 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
         return_type=returns,
         operation=UNKNOWN_OPERATION,
         behaviour=tree,
+        uncovered_words=uncovered,
         entities=entities,
         constraints=_constraints(text),
         description=text,
-        confidence=round(calibrate(confidence, calibration), 6),
+        confidence=round(calibrate(confidence, calibration, len(uncovered)), 6),
     )

@@ -95,3 +95,36 @@ def test_refusal_declines_v2_compositions_the_generator_cannot_write():
 
     assert "not one ANRF knows" in pipeline.refusal(intent("unknown"))
     assert "composes parts" in pipeline.refusal(intent("product"))
+
+
+def test_refusal_names_the_words_no_part_covers():
+    """'the cubes of' read as the squares: the fold leaves 'cubes' unexplained and the user is told which word."""
+    from anrf_lsp.intent.behaviour import node
+
+    tree = node("fold", source=node("numbers"), select=node("all"), map=node("square"), reduce=node("sum"))
+    intent = StructuredIntent(version=2, intent_type="create_function", target={"kind": "function", "name": "f"}, behaviour=tree,
+                              uncovered_words=["cubes"], description="return the sum of the cubes of the numbers")
+    message = pipeline.refusal(intent)
+    assert message.startswith("not understood: “cubes”") and "nothing was generated" in message
+    with pytest.raises(ValueError, match="uncovered words belong"):
+        StructuredIntent(intent_type="create_function", target={"kind": "function", "name": "f"}, uncovered_words=["x"], description="x")
+
+
+def test_a_catalog_behaviour_the_generator_never_learned_is_declined():
+    class Trained:
+        operations = frozenset({"sum"})
+
+        def generate(self, *args, **kwargs):
+            raise AssertionError("the generator must not run")
+
+    intent = StructuredIntent(intent_type="create_function", target={"kind": "function", "name": "f"}, operation="second_largest",
+                              description="the second largest number")
+    with pytest.raises(pipeline.GenerationRefused, match="“second_largest”, which the generator was not trained on"):
+        pipeline.generate(Trained(), intent)
+    assert pipeline.refusal(intent, {"sum", "second_largest"}) is None
+    assert pipeline.refusal(intent) is None  # a generator that does not say what it learned is asked anyway
+
+
+def test_the_bundled_generator_says_what_it_was_trained_on():
+    config = json.loads((ROOT / "models" / "generator-v1" / "generator.json").read_text())
+    assert len(config["operations"]) == 77 and {"max", "filter_even", "reverse_string"} <= set(config["operations"])

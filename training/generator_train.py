@@ -226,7 +226,8 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
         model.save_pretrained(hf_dir)
         save_for_transformers(tokenizer, str(hf_dir))
     convert(hf_dir, out / "generator", "int8")
-    generator_config = {"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset, **asdict(specials)}
+    generator_config = {"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset, **asdict(specials),
+                        "operations": sorted({r["intent"]["operation"] for r in train_records})}  # what it can be asked for
     (out / "generator.json").write_text(json.dumps(generator_config, indent=2) + "\n")
     (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary

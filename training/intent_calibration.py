@@ -1,11 +1,15 @@
 """Calibrate a v2 intent model's fold confidence on the calibration split.
 
-The joint probability of the heads is a score, not a probability of being right: it is fitted here
-(Platt scaling on its log-odds, two parameters) against whether the whole behaviour expression was
-exactly right, on the calibration split's composed texts of every kind (requests the model cannot
-know included, whose right answer is to decline). The parameters go into labels.json
-(`fold_calibration`); the runtime applies them (models/intent.py). Reported: expected calibration
-error before and after, on the calibration split and on the test split (held out from the fit).
+The joint probability of the heads is a score, not a probability of being right, and it is highest
+exactly where the model is confidently wrong: a part it never learned read as its nearest
+neighbour ("cubes" as squares). Two features go into a logistic fit (three parameters) against
+whether the whole behaviour expression was exactly right, on the calibration split's composed texts
+of every kind (held-out combinations, held-out families and unknown parts included, whose right
+answer is to decline): the log-odds of the joint probability, and whether the request has words a
+fold cannot account for (anrf_lsp/intent/coverage.py: words training saw only in named-behaviour
+requests; the list is computed here from the train split and written into labels.json beside the
+fit). The runtime applies both (models/intent.py). Reported: expected calibration error before and
+after, on the calibration split and on the test split (held out from the fit).
 """
 
 from __future__ import annotations
@@ -26,22 +30,23 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def fit_platt(scores: np.ndarray, right: np.ndarray, steps: int = 200) -> tuple[float, float]:
-    """(a, b) minimising the log loss of sigmoid(a * logit(score) + b) by Newton's method."""
-    x = _logit(scores)
-    a, b = 1.0, 0.0
+def fit_logistic(features: np.ndarray, right: np.ndarray, steps: int = 100, ridge: float = 1e-2) -> np.ndarray:
+    """Weights (one per feature column, then a bias) minimising the ridge-regularised log loss of
+    sigmoid(features @ w + bias), by Newton's method (the ridge keeps a separating feature finite)."""
+    x = np.hstack([features, np.ones((len(features), 1))])
+    w = np.zeros(x.shape[1])
+    w[0] = 1.0
+    penalty = ridge * np.eye(x.shape[1])
+    penalty[-1, -1] = 0.0
     for _ in range(steps):
-        z = np.clip(a * x + b, -30, 30)
-        p = 1 / (1 + np.exp(-z))
-        g = p - right
-        grad = np.array([np.sum(g * x), np.sum(g)])
-        w = p * (1 - p) + 1e-9
-        hess = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-6 * np.eye(2)
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - right) + penalty @ w
+        hess = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + penalty + 1e-9 * np.eye(x.shape[1])
         step = np.linalg.solve(hess, grad)
-        a, b = a - step[0], b - step[1]
+        w = w - step
         if np.abs(step).max() < 1e-8:
             break
-    return float(a), float(b)
+    return w
 
 
 def ece(probabilities: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
@@ -55,40 +60,57 @@ def ece(probabilities: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
     return float(total)
 
 
-def _scores(model: Any, records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """(uncalibrated joint probability, exactly right) per composed record; a text the model reads as no fold
-    scores 0 (nothing would be generated from it), and is right when it was not to be answered."""
+def _scores(model: Any, records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(uncalibrated joint probability, has uncovered words, exactly right) per composed record; a text
+    the model reads as no fold scores 0 (nothing would be generated from it), and is right when it was
+    not to be answered."""
     intents = model.analyze_batch([r["text"] for r in records], calibrated=False)
-    scores, right = [], []
+    scores, uncovered, right = [], [], []
     for r, i in zip(records, intents, strict=True):
         answerable = r["kind"] in ("phrasing", "combination")
         is_fold = i.behaviour is not None and i.behaviour.is_known()
         scores.append(i.confidence if is_fold else 0.0)
+        uncovered.append(float(bool(i.uncovered_words)))
         right.append(float(answerable and is_fold and i.behaviour.text() == r["behaviour"]))
-    return np.array(scores), np.array(right)
+    return np.array(scores), np.array(uncovered), np.array(right)
+
+
+def fold_concepts(data_dir: str) -> list[str]:
+    """Words of the train split's in-scope catalog requests that none of its composed requests uses."""
+    from anrf_lsp.intent.coverage import concept_words
+
+    def spans(r: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+        return r["text"], [(e["start"], e["end"]) for e in r["intent"]["entities"]]
+
+    train = storage.read_jsonl(data_dir, "intent_train.jsonl")
+    named = [spans(r) for r in train if not r.get("kind") and r["intent"]["intent_type"] != "out_of_scope"]
+    return concept_words(named, [spans(r) for r in train if r.get("kind")])
 
 
 def calibrate(model_dir: str | Path, data_dir: str) -> dict[str, Any]:
-    """Fit on the calibration split, write `fold_calibration` into labels.json, return the figures."""
+    """Write the concept words and the fit (fitted on the calibration split) into labels.json, return the figures."""
     from models.intent import IntentModel
 
-    model = IntentModel(model_dir, device="cpu")
-    if "slots" not in model.labels:
-        return {}
-    figures: dict[str, Any] = {}
-    fitted = None
-    for split in ("calibration", "test"):
-        records = [r for r in storage.read_jsonl(data_dir, f"intent_{split}.jsonl") if r.get("kind")]
-        scores, right = _scores(model, records)
-        if split == "calibration":
-            fitted = fit_platt(scores[scores > 0], right[scores > 0]) if (scores > 0).sum() >= 10 else (1.0, 0.0)
-        a, b = fitted
-        calibrated = np.where(scores > 0, 1 / (1 + np.exp(-(a * _logit(scores) + b))), 0.0)
-        figures[split] = {"texts": len(records), "ece_before": ece(scores, right), "ece_after": ece(calibrated, right),
-                          "exactly_right": float(right.mean())}
     labels_path = Path(model_dir) / "labels.json"
     labels = json.loads(labels_path.read_text())
-    labels["fold_calibration"] = {"method": "platt", "a": fitted[0], "b": fitted[1], "fitted_on": "calibration", **figures}
+    if "slots" not in labels:
+        return {}
+    labels.setdefault("fold", {})["concepts"] = fold_concepts(data_dir)
+    labels.pop("fold_calibration", None)
     labels_path.write_text(json.dumps(labels, indent=2) + "\n")
-    return {"a": fitted[0], "b": fitted[1], **figures}
-
+    model = IntentModel(model_dir, device="cpu")
+    figures: dict[str, Any] = {}
+    a, c, b = 1.0, 0.0, 0.0
+    for split in ("calibration", "test"):
+        records = [r for r in storage.read_jsonl(data_dir, f"intent_{split}.jsonl") if r.get("kind")]
+        scores, uncovered, right = _scores(model, records)
+        folds = scores > 0
+        if split == "calibration" and folds.sum() >= 10:
+            a, c, b = (float(v) for v in fit_logistic(np.stack([_logit(scores[folds]), uncovered[folds]], axis=1), right[folds]))
+        calibrated = np.where(folds, 1 / (1 + np.exp(-np.clip(a * _logit(scores) + c * uncovered + b, -30, 30))), 0.0)
+        figures[split] = {"texts": len(records), "ece_before": ece(scores, right), "ece_after": ece(calibrated, right),
+                          "exactly_right": float(right.mean()), "with_uncovered_words": float(uncovered.mean())}
+    labels["fold_calibration"] = {"method": "logistic(logit joint, uncovered words)", "a": a, "b": b, "c": c, "fitted_on": "calibration",
+                                  **figures}
+    labels_path.write_text(json.dumps(labels, indent=2) + "\n")
+    return {"a": a, "b": b, "c": c, "concepts": len(labels["fold"]["concepts"]), **figures}
