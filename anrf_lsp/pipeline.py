@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from anrf_lsp.intent.schema import UNKNOWN_OPERATION, StructuredIntent
+from anrf_lsp.intent.schema import DECLINE_THRESHOLD, UNKNOWN_OPERATION, StructuredIntent
 
 ANRF_SUFFIX = ".anrf.json"
 
@@ -48,12 +48,24 @@ def refusal(intent: StructuredIntent, operations: Collection[str] | None = None)
         if not intent.behaviour.is_known():
             return (f"a part of this request is not one ANRF knows ({intent.behaviour.text()}); "
                     "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
+        if intent.confidence < DECLINE_THRESHOLD:
+            return _unsure(intent, intent.behaviour.text())
         return (f"this request composes parts ({intent.behaviour.text()}), and the bundled generator writes named catalog behaviours "
                 "only; nothing was generated rather than the nearest catalog program")
-    if operations is not None and intent.operation != UNKNOWN_OPERATION and intent.operation not in operations:
+    if intent.operation == UNKNOWN_OPERATION:
+        return ("not understood: this request matches no behaviour ANRF knows; nothing was generated rather than a guess: "
+                "rephrase it, or write it and `anrf import` it")
+    if intent.confidence < DECLINE_THRESHOLD:
+        return _unsure(intent, f"the catalog behaviour “{intent.operation}”")
+    if operations is not None and intent.operation not in operations:
         return (f"this request reads as the catalog behaviour “{intent.operation}”, which the generator was not trained on; "
                 "nothing was generated rather than a different program")
     return None
+
+
+def _unsure(intent: StructuredIntent, reading: str) -> str:
+    return (f"low confidence {intent.confidence:.2f} in reading this request as {reading}; nothing was generated rather than "
+            "a guess: rephrase it, or write it and `anrf import` it")
 
 
 def analyze(intent_model: Any, text: str) -> StructuredIntent:

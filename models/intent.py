@@ -3,7 +3,7 @@
 operation, BIO entity tags) are applied here in numpy; constraints come from the rule parser.
 
 A model directory holds `encoder/` (CTranslate2), `heads.npz`, `labels.json` and
-`tokenizer.json`; `anrf train intent` writes one, `models/intent-v1/` is the bundled default."""
+`tokenizer.json`; `anrf train intent` writes one, `models/intent-v2/` is the bundled default."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.labels import spans_from_tags
+from anrf_lsp.intent.names import comment_tag_spans
 from anrf_lsp.intent.schema import UNKNOWN_OPERATION, Entity, Parameter, StructuredIntent, Target
 from models.locate import ModelNotFound, resolve
 from models.runtime import pick_device, pick_threads
 
-BUNDLED_INTENT_MODEL = Path(__file__).resolve().parent / "intent-v1"
+BUNDLED_INTENT_MODEL = Path(__file__).resolve().parent / "intent-v2"
 ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE = "encoder", "heads.npz", "labels.json", "tokenizer.json"
 RUNTIME_FILES = (ENCODER_DIR, HEADS_FILE, LABELS_FILE, TOKENIZER_FILE)  # what a model needs at run time (and what is bundled)
 MAX_ANALYZED_CHARS = 4000  # the encoder sees at most max_length tokens anyway; rules read this much too
@@ -40,6 +41,11 @@ class Prediction:
     tags: list[str]  # one per token, special tokens included
     offsets: list[tuple[int, int]]
     heads: dict[str, tuple[str, float]] = field(default_factory=dict)  # v2: shape and fold slots -> (label, probability)
+    shape_probabilities: dict[str, float] = field(default_factory=dict)  # v2: every shape (named / fold / none)
+
+    def shape_probability(self, shape: str) -> float:
+        """P(shape) from the v2 shape head; 1.0 for a v1 model, which has none."""
+        return self.shape_probabilities.get(shape, 1.0) if self.shape_probabilities else 1.0
 
 
 def resolve_model_dir(ref: str | Path | None) -> Path:
@@ -103,10 +109,12 @@ class IntentModel:
             n = len(enc.ids)
             k, o = int(intent_p[i].argmax()), int(operation_p[i].argmax())
             heads = {name: (extra[name][int(p[i].argmax())], float(p[i].max())) for name, p in extra_p.items()}
+            shapes = {label: float(q) for label, q in zip(extra["shape"], extra_p["shape"][i], strict=True)} if "shape" in extra_p else {}
             predictions.append(Prediction(
                 intent_type=intents[k], intent_probability=float(intent_p[i, k]),
                 operation=operations[o], operation_probability=float(operation_p[i, o]),
                 tags=[tags[t] for t in tag_ids[i, :n]], offsets=[tuple(x) for x in enc.offsets], heads=heads,
+                shape_probabilities=shapes,
             ))
         return predictions
 
@@ -115,16 +123,17 @@ class IntentModel:
         return self.analyze_batch([text])[0]
 
     def analyze_batch(self, texts: list[str], calibrated: bool = True) -> list[StructuredIntent]:
-        """Structured intents; a fold intent's confidence is calibrated when the model carries a fit
-        (`calibrated=False` gives the raw joint probability the fit is made from)."""
+        """Structured intents; a confidence is calibrated when the model carries a fit for its kind of
+        reading, named or fold (`calibrated=False` gives the raw joint probability the fit is made from)."""
         results: list[StructuredIntent | None] = [None] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         calibration = self.labels.get("fold_calibration") if calibrated else None
+        named_calibration = self.labels.get("named_calibration") if calibrated else None
         for i, prediction in zip(todo, self.predict([texts[i] for i in todo]), strict=True):
             if _reads_as_fold(prediction):
                 results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}), calibration)
             else:
-                results[i] = assemble(texts[i], prediction, self.signatures)
+                results[i] = assemble(texts[i], prediction, self.signatures, named_calibration)
         return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
 
 
@@ -134,9 +143,13 @@ NAMED_THRESHOLD = 0.5  # a catalog operation this probable wins over a fold read
 def _reads_as_fold(prediction: Prediction) -> bool:
     """Whether to assemble a v2 fold intent: the shape head says fold, and the text is not also, and
     confidently, a catalog behaviour ("the largest number in a list" is both `max` and a fold: the named
-    behaviour is kept, so v1 generation serves it as before)."""
-    if prediction.intent_type == "out_of_scope" or prediction.heads.get("shape", ("named", 1.0))[0] != "fold":
+    behaviour is kept, so v1 generation serves it as before); or the shape head leans to a named
+    behaviour but the operation head names none (`unknown`), so the fold is the only reading there is."""
+    shape = prediction.heads.get("shape", ("named", 1.0))[0]
+    if prediction.intent_type == "out_of_scope" or shape == "none" or "shape" not in prediction.heads:
         return False
+    if shape == "named":
+        return prediction.operation == UNKNOWN_OPERATION
     return prediction.operation == UNKNOWN_OPERATION or prediction.operation_probability < NAMED_THRESHOLD
 
 
@@ -158,9 +171,18 @@ def _identifier(text: str) -> str:
     return _NOT_IDENTIFIER.sub("_", text).strip("_")
 
 
+def entity_tags(text: str, prediction: Prediction) -> list[str]:
+    """The predicted BIO tags, none inside a comment tag (`TODO(alice)`: its author is no parameter)."""
+    decorations = comment_tag_spans(text[:MAX_ANALYZED_CHARS])
+    if not decorations:
+        return prediction.tags
+    return [tag if not any(a <= start < b for a, b in decorations) else "O"
+            for tag, (start, _end) in zip(prediction.tags, prediction.offsets, strict=True)]
+
+
 def _entities(text: str, prediction: Prediction) -> list[Entity]:
-    """The predicted BIO tags as character spans of `text`."""
-    spans = spans_from_tags(prediction.tags, prediction.offsets)
+    """The entity tags as character spans of `text`."""
+    spans = spans_from_tags(entity_tags(text, prediction), prediction.offsets)
     return [Entity(label=label, start=s, end=e, text=text[s:e]) for label, s, e in spans]  # type: ignore[arg-type]
 
 
@@ -191,11 +213,17 @@ def _target(text: str, intent_type: str, entities: list[Entity], default: str) -
     return intent_type, Target(kind=kind, name=name or default)  # type: ignore[arg-type]
 
 
-def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, Any]]) -> StructuredIntent:
+def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, Any]],
+             calibration: dict[str, Any] | None = None) -> StructuredIntent:
     """Model outputs + operation signatures + rule-parsed constraints -> StructuredIntent, by the rules
     the dataset was labelled with: the target is named by the first NAME entity (else the operation's
     default name), parameters take the operation's types and the PARAM entities' names in order.
-    `signatures` comes from the model's labels.json (written at export), so no catalog is loaded."""
+    `signatures` comes from the model's labels.json (written at export), so no catalog is loaded.
+    The confidence is the joint probability of the intent type, the shape (v2) and the operation: a text
+    the operation head barely recognises ("sort a list of dictionaries by a key" as `join_words`) is not
+    a confident reading however sure the intent head is that it asks for a function. With 251 close
+    behaviours the operation softmax runs low on right readings too, so a model carries a fit (on its
+    calibration split) that maps the joint probability to P(right)."""
     if prediction.intent_type == "out_of_scope":
         return out_of_scope(text, prediction.intent_probability)
     entities = _entities(text, prediction)
@@ -218,7 +246,8 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
         entities=entities,
         constraints=_constraints(text),
         description=text,
-        confidence=round(prediction.intent_probability, 6),
+        confidence=round(calibrate(prediction.intent_probability * prediction.shape_probability("named") * prediction.operation_probability,
+                                   calibration), 6),
     )
 
 
@@ -267,7 +296,7 @@ def assemble_fold(text: str, prediction: Prediction, fold: dict[str, Any], calib
     returns = fold.get("returns", {}).get(slots.get("reduce", ""), {}).get(elem, "any")
     default = "_".join(p for p in (slots.get("reduce"), slots.get("map") if slots.get("map") != "identity" else None, slots.get("source")) if p)
     intent_type, target = _target(text, prediction.intent_type, entities, _identifier(default) or "new_function")
-    confidence = prediction.intent_probability * prediction.heads.get("shape", ("fold", 1.0))[1]
+    confidence = prediction.intent_probability * prediction.shape_probability("fold")
     for name in SLOTS:
         confidence *= prediction.heads.get(f"slot_{name}", ("", 1.0))[1]
     uncovered = uncovered_words(text, [(e.start, e.end) for e in entities], fold.get("concepts", ()))

@@ -21,6 +21,7 @@ FUNCTION_PHRASINGS = (
     "def {n}(numbers): return the product of the positive numbers",
     "# anrf: {n}(xs) -> number: the mean of the values above a threshold",
     "// TODO: add a helper called {n} to count the empty strings",
+    "# TODO(kim): add a helper `{n}` to compute a price including tax",
     "Could you write a routine named {n} that reverses a string?",
     "fn {n}(text: str) -> str: capitalize the first letter",
     "Make me a function; call it {n}. It should count the vowels.",
@@ -69,7 +70,8 @@ def test_stated_names_are_read_whole():
 def test_no_name_is_invented():
     for text in ("return the largest number in a list", "count the strings in a list that are empty", "Create a class with push and pop",
                  "a function that returns the mean of the numbers greater than a threshold",
-                 "return the largest number in a list in O(n) time", "sort it in O(n log n) time using O(1) extra space"):
+                 "return the largest number in a list in O(n) time", "sort it in O(n log n) time using O(1) extra space",
+                 "# TODO(tom): add a helper to count the empty strings", "// FIXME(alice): sum the list"):
         assert stated_name(text, "function") is None and stated_name(text, "class") is None, text
 
 
@@ -106,3 +108,12 @@ def test_the_bundled_model_keeps_stated_names_whole():
     for text, (intent_type, name) in issue.items():
         got = model.analyze(text)
         assert (got.intent_type, got.target.name) == (intent_type, name), text
+
+
+def test_a_comment_tags_author_is_no_entity():
+    """`TODO(alice)` names who wrote the comment: no parameter, no name (held-out phrasings tagged it PARAM)."""
+    from models.intent import IntentModel
+
+    got = IntentModel(device="cpu").analyze("# TODO(alice): add a method to count how many values in a list exceed a limit")
+    assert not [e for e in got.entities if e.text == "alice"]
+    assert got.target is None or got.target.name not in ("alice", "TODO")

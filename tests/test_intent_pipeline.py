@@ -80,7 +80,7 @@ def test_registered_with_tags_metrics_and_artifacts(trained):
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{root / 'data' / 'mlflow' / 'mlflow.db'}")
     version = client.get_model_version_by_alias("anrf-intent", "smoke")
     assert str(version.version) == "1"
-    assert {"phase-1", "intent-v1"} <= set(version.tags)
+    assert {"phase-1", "intent-v2"} <= set(version.tags)
     run = client.get_run(version.run_id)
     assert run.data.params["seed"] == "0"
     assert {"validation_joint", "test_intent_accuracy", "test_entity_f1", "parity_whole_prediction"} <= set(run.data.metrics)
@@ -135,3 +135,6 @@ def test_a_v2_model_carries_its_fold_calibration(trained):
     assert 0.0 <= fit["test"]["ece_after"] <= 1.0
     assert calibrate(0.5, None) == 0.5
     assert 0.0 < calibrate(0.9, fit) < 1.0
+    named = labels["named_calibration"]  # a named reading's joint probability is calibrated too
+    assert named["method"] == "logistic(logit joint)" and named["calibration"]["readings"] > 0
+    assert calibrate(0.9, named) > calibrate(0.1, named)

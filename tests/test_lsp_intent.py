@@ -23,7 +23,7 @@ async def test_analyze_intent_command(client: LanguageClient):
     assert intent.target is not None and intent.target.name == "biggest"
     assert [c.formal_spec for c in intent.constraints] == ["O(n)"]
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
-    assert status["models"]["intent"]["directory"].endswith("intent-v1")
+    assert status["models"]["intent"]["directory"].endswith("intent-v2")
     # The {"text": ...} form and odd input answer too.
     empty = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.analyzeIntent", arguments=[{"text": ""}]))
     assert empty["intent_type"] == "out_of_scope"

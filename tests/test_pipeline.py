@@ -5,6 +5,8 @@ stores. (Each entry point is driven through it in test_generator_runtime (CLI), 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_refusal_only_for_requests_with_nothing_to_generate():
-    assert pipeline.refusal(StructuredIntent(intent_type="create_function", target=Target(kind="function", name="f"), description="x")) is None
+    known = StructuredIntent(intent_type="create_function", target=Target(kind="function", name="f"), operation="sum", description="x")
+    assert pipeline.refusal(known) is None
+    assert pipeline.refusal(known.model_copy(update={"operation": "unknown"})).startswith("not understood")  # no behaviour: no guess
     long = "nothing to do here " * 20
     message = pipeline.refusal(StructuredIntent(intent_type="out_of_scope", description=long))
     assert message is not None and "out of scope" in message and len(message) < 200 and "…" in message
@@ -123,6 +127,26 @@ def test_a_catalog_behaviour_the_generator_never_learned_is_declined():
         pipeline.generate(Trained(), intent)
     assert pipeline.refusal(intent, {"sum", "second_largest"}) is None
     assert pipeline.refusal(intent) is None  # a generator that does not say what it learned is asked anyway
+
+
+def test_an_unsure_or_unknown_reading_is_declined_with_the_reason():
+    """A reading under the decline threshold, or no behaviour at all, is never handed to the generator."""
+    def intent(operation: str, confidence: float) -> StructuredIntent:
+        return StructuredIntent(intent_type="create_function", target={"kind": "function", "name": "f"}, operation=operation,
+                                confidence=confidence, description="sort a list of dictionaries by a key")
+
+    assert pipeline.refusal(intent("join_words", 0.06)).startswith("low confidence 0.06 in reading this request as the catalog behaviour “join_words”")
+    assert pipeline.refusal(intent("unknown", 0.99)).startswith("not understood")
+    assert pipeline.refusal(intent("join_words", 0.5)) is None
+
+
+def test_generate_declines_a_request_outside_what_the_models_know(tmp_path):
+    """As a user runs it: the bundled models read "sort ... dictionaries" as no confident behaviour; nothing is written."""
+    out = tmp_path / "sorted.anrf.json"
+    result = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key", "--out", str(out)],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "nothing was generated" in result.stderr, result.stderr
+    assert not out.exists()
 
 
 def test_the_bundled_generator_says_what_it_was_trained_on():

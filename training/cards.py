@@ -8,6 +8,34 @@ from pathlib import Path
 from typing import Any
 
 
+def _build_flags(data_dir: str) -> str:
+    """The `anrf data build` flags that rebuild the dataset at `data_dir` (those its manifest records away from the defaults)."""
+    import json
+
+    from training.configs import BuildConfig
+
+    try:
+        manifest = json.loads((Path(data_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    defaults, config = BuildConfig(), manifest.get("config", {})
+    flags = [] if manifest.get("seed", 0) == defaults.seed else [f"--seed {manifest['seed']}"]
+    for key in ("intent_examples", "generation_examples", "compose_examples"):
+        if key in config and config[key] != getattr(defaults, key):
+            flags.append(f"--{key.replace('_', '-')} {config[key]}")
+    return "".join(" " + f for f in flags)
+
+
+def _calibration_line(summary: dict[str, Any]) -> str:
+    lines = []
+    for kind in ("fold", "named"):
+        fit = (summary.get("fold_calibration") or {}).get("named") if kind == "named" else summary.get("fold_calibration")
+        if fit and "test" in fit:
+            lines.append(f"{kind} readings: {fit.get('method', 'Platt scaling')} fitted on the {fit.get('fitted_on', 'calibration')} split, "
+                         f"test ECE {fit['test']['ece_before']:.3f} before, {fit['test']['ece_after']:.3f} after")
+    return "; ".join(lines) or "no calibration fit recorded"
+
+
 def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any], args: argparse.Namespace) -> None:
     from training.intent_eval import TARGETS
 
@@ -32,6 +60,9 @@ def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any
         from training.intent_eval import DECLINE_THRESHOLD
 
         kind_rows = []
+        if "named_examples" in metrics:
+            kind_rows.append(f"| catalog (named behaviours) | {metrics['named_examples']} | {metrics['named_operation_exact']:.4f} | "
+                             f"{metrics['named_confident_wrong']:.4f} | {metrics['named_declined']:.4f} |")
         for kind in ("phrasing", "combination", "family", "unknown_part"):
             if f"{kind}_examples" not in metrics:
                 continue
@@ -39,8 +70,8 @@ def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any
             wrong = metrics.get(f"{kind}_confident_wrong")
             kind_rows.append(f"| {kind} | {metrics[f'{kind}_examples']} | {'' if exact is None else f'{exact:.4f}'} | "
                              f"{'' if wrong is None else f'{wrong:.4f}'} | {metrics[f'{kind}_declined']:.4f} |")
-        kinds = ("\n## Composed behaviours on the test split, by kind\n\n"
-                 f"Declined: an `unknown` part, no fold, or a joint probability under {DECLINE_THRESHOLD}.\n\n"
+        kinds = ("\n## Behaviours on the test split, by kind\n\n"
+                 f"Declined: out of scope, an `unknown` part, or a calibrated confidence under {DECLINE_THRESHOLD}.\n\n"
                  "| kind | texts | behaviour exactly right | confidently wrong | declined |\n|---|---|---|---|---|\n" + "\n".join(kind_rows) + "\n")
     card = f"""# anrf-intent (intent analysis model {'v2' if v2 else 'v1'})
 
@@ -67,13 +98,13 @@ per-token tags {parity['tokens']:.2%}, whole prediction {parity['whole_predictio
 
 ```
 pip install -e '.[train]' torch==2.13.0
-anrf data build --seed {summary['config'].get('seed', 0)}
+anrf data build{_build_flags(summary['data'])}
 anrf train intent --data {dataset['name']}/{dataset['version']} --out models/intent-{'v2' if v2 else 'v1'}{f' --epochs {args.epochs:g}' if v2 else ''}
 ```
 (`anrf data build` writes the version stamp of the day; the manifest hash above identifies the content.)
 
 ## Limits
-{'Trained on synthetic phrasings of the catalog behaviours and of composed folds; requests outside both are meant to be declined (the kinds table says how often they are). English only. The `confidence` of a fold intent is the joint softmax probability of its heads (not yet calibrated).' if v2 else 'Trained on synthetic phrasings of the 77 catalog behaviours: requests outside the catalog get `operation: unknown` at best, and the model has seen English only. The `confidence` field is the intent head softmax probability (not calibrated).'}
+{'Trained on synthetic phrasings of the catalog behaviours and of composed folds; requests outside both are meant to be declined (the kinds table says how often they are). English only. The `confidence` of an intent is calibrated (' + _calibration_line(summary) + ').' if v2 else 'Trained on synthetic phrasings of the 77 catalog behaviours: requests outside the catalog get `operation: unknown` at best, and the model has seen English only. The `confidence` field is the intent head softmax probability (not calibrated).'}
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 

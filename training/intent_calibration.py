@@ -75,6 +75,17 @@ def _scores(model: Any, records: list[dict[str, Any]]) -> tuple[np.ndarray, np.n
     return np.array(scores), np.array(uncovered), np.array(right)
 
 
+def _named_scores(model: Any, records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """(uncalibrated joint probability, right) per in-scope record the model reads as a named catalog
+    behaviour: right when the record is a catalog request and the operation is its own (a composed
+    request read as a named behaviour counts as wrong)."""
+    scored = [r for r in records if r["intent"]["intent_type"] != "out_of_scope"]
+    intents = model.analyze_batch([r["text"] for r in scored], calibrated=False)
+    pairs = [(i.confidence, float(not r.get("kind") and i.operation == r["intent"]["operation"]))
+             for r, i in zip(scored, intents, strict=True) if i.intent_type != "out_of_scope" and i.behaviour is None]
+    return np.array([p for p, _ in pairs]), np.array([r for _, r in pairs])
+
+
 def fold_concepts(data_dir: str) -> list[str]:
     """Words of the train split's in-scope catalog requests that none of its composed requests uses."""
     from anrf_lsp.intent.coverage import concept_words
@@ -112,5 +123,20 @@ def calibrate(model_dir: str | Path, data_dir: str) -> dict[str, Any]:
                           "exactly_right": float(right.mean()), "with_uncovered_words": float(uncovered.mean())}
     labels["fold_calibration"] = {"method": "logistic(logit joint, uncovered words)", "a": a, "b": b, "c": c, "fitted_on": "calibration",
                                   **figures}
+    labels["named_calibration"] = named = calibrate_named(model, data_dir)
     labels_path.write_text(json.dumps(labels, indent=2) + "\n")
-    return {"a": a, "b": b, "c": c, "concepts": len(labels["fold"]["concepts"]), **figures}
+    return {"a": a, "b": b, "c": c, "concepts": len(labels["fold"]["concepts"]), **figures, "named": named}
+
+
+def calibrate_named(model: Any, data_dir: str) -> dict[str, Any]:
+    """Platt scaling of a named reading's joint probability (intent type x shape x operation), fitted on
+    the calibration split, with its ECE there and on the test split."""
+    fit: dict[str, Any] = {"method": "logistic(logit joint)", "a": 1.0, "b": 0.0, "fitted_on": "calibration"}
+    for split in ("calibration", "test"):
+        scores, right = _named_scores(model, storage.read_jsonl(data_dir, f"intent_{split}.jsonl"))
+        if split == "calibration" and len(scores) >= 10 and 0 < right.mean() < 1:
+            fit["a"], fit["b"] = (float(v) for v in fit_logistic(_logit(scores)[:, None], right))
+        calibrated = 1 / (1 + np.exp(-np.clip(fit["a"] * _logit(scores) + fit["b"], -30, 30)))
+        fit[split] = {"readings": len(scores), "ece_before": ece(scores, right) if len(scores) else 0.0,
+                      "ece_after": ece(calibrated, right) if len(scores) else 0.0, "right": float(right.mean()) if len(scores) else 0.0}
+    return fit

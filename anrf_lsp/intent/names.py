@@ -33,6 +33,13 @@ _MODIFY = re.compile(
     re.IGNORECASE,
 )
 _KIND_LETTER = {"function": "f", "class": "c", "module": "m"}
+# `TODO(alice):`, `FIXME(bob)`: the tag and its author decorate the comment; neither is a name or a parameter.
+_COMMENT_TAG = re.compile(r"\b(?:TODO|FIXME|XXX|HACK|NOTE|BUG)\b\s*(?:\([^)\n]{0,40}\))?", re.IGNORECASE)
+
+
+def comment_tag_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of comment tags with their authors (`TODO(alice)`), which no entity may come from."""
+    return [m.span() for m in _COMMENT_TAG.finditer(text)]
 
 
 def stated_name(text: str, kind: str) -> str | None:
@@ -41,6 +48,7 @@ def stated_name(text: str, kind: str) -> str | None:
 
     letter = _KIND_LETTER.get(kind, "f")
     stated = [span for _, span in parse_constraints(text)]  # "in O(n) time" names no function `O`
+    stated += comment_tag_spans(text)  # "# TODO(tom): add a helper" names no function `TODO`
 
     def free(m: re.Match[str]) -> bool:
         return not any(a <= m.start("name") < b for a, b in stated)

@@ -60,6 +60,9 @@ class IntentConstraint(_Strict):
     formal_spec: str = ""
 
 
+DECLINE_THRESHOLD = 0.5  # a reading less probable than this is not generated: the request is declined, and the user told why
+
+
 class StructuredIntent(_Strict):
     version: Literal[1, 2] = Field(1, description="1: the behaviour is `operation`; 2: it is `behaviour`")
     intent_type: IntentType
@@ -73,7 +76,8 @@ class StructuredIntent(_Strict):
     entities: list[Entity] = Field(default_factory=list)
     constraints: list[IntentConstraint] = Field(default_factory=list)
     description: str = Field(description="the original text")
-    confidence: float = Field(1.0, ge=0.0, le=1.0, description="probability of intent_type from the intent head")
+    confidence: float = Field(1.0, ge=0.0, le=1.0, description="probability that this reading of the request is right: the intent type "
+                              "and its behaviour (the operation, or every part of the tree) together")
 
     @model_validator(mode="after")
     def _versioned(self) -> StructuredIntent:
