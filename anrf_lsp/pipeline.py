@@ -11,7 +11,7 @@ import datetime
 import json
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,33 +33,51 @@ class GenerationRefused(RuntimeError):
 # -- analyze ------------------------------------------------------------------------------------
 
 
-def refusal(intent: StructuredIntent, operations: Collection[str] | None = None) -> str | None:
+def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
     """Why `intent` cannot be generated (the one message every entry point shows), or None.
-    `operations`: the named behaviours the generator was trained on, when it says (None: any)."""
+    Without `generator` only the intent is judged; with it, also whether the generator was trained on
+    what the intent asks for (its `operations`: named behaviours, None for any; its `parts`: the
+    parts of compositions, None when it writes named behaviours only)."""
     if intent.intent_type == "out_of_scope" or intent.target is None:
         text = " ".join(intent.description.split())
         shown = text[:80] + ("…" if len(text) > 80 else "")
         return f"“{shown}” is not a request ANRF can generate (out of scope); describe a function, class or module to create"
     if intent.behaviour is not None:  # structured intent v2: a composition of parts
-        if intent.uncovered_words:
-            words = ", ".join(f"“{w}”" for w in intent.uncovered_words[:5])
-            return (f"not understood: {words} matches no part ANRF knows (the nearest reading, {intent.behaviour.text()}, "
-                    "leaves it out); nothing was generated rather than a guess: rephrase it, or write it and `anrf import` it")
-        if not intent.behaviour.is_known():
-            return (f"a part of this request is not one ANRF knows ({intent.behaviour.text()}); "
-                    "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
-        if intent.confidence < DECLINE_THRESHOLD:
-            return _unsure(intent, intent.behaviour.text())
-        return (f"this request composes parts ({intent.behaviour.text()}), and the bundled generator writes named catalog behaviours "
-                "only; nothing was generated rather than the nearest catalog program")
+        return _composition_refusal(intent, generator)
     if intent.operation == UNKNOWN_OPERATION:
         return ("not understood: this request matches no behaviour ANRF knows; nothing was generated rather than a guess: "
                 "rephrase it, or write it and `anrf import` it")
     if intent.confidence < DECLINE_THRESHOLD:
         return _unsure(intent, f"the catalog behaviour “{intent.operation}”")
+    operations = getattr(generator, "operations", None)
     if operations is not None and intent.operation not in operations:
         return (f"this request reads as the catalog behaviour “{intent.operation}”, which the generator was not trained on; "
                 "nothing was generated rather than a different program")
+    return None
+
+
+def _composition_refusal(intent: StructuredIntent, generator: Any) -> str | None:
+    assert intent.behaviour is not None
+    reading = intent.behaviour.text()
+    if intent.uncovered_words:
+        words = ", ".join(f"“{w}”" for w in intent.uncovered_words[:5])
+        return (f"not understood: {words} matches no part ANRF knows (the nearest reading, {reading}, "
+                "leaves it out); nothing was generated rather than a guess: rephrase it, or write it and `anrf import` it")
+    if not intent.behaviour.is_known():
+        return (f"a part of this request is not one ANRF knows ({reading}); "
+                "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
+    if intent.confidence < DECLINE_THRESHOLD:
+        return _unsure(intent, reading)
+    if generator is None:
+        return None
+    parts = getattr(generator, "parts", None)
+    if parts is None:
+        return (f"this request composes parts ({reading}), and the generator writes named catalog behaviours "
+                "only; nothing was generated rather than the nearest catalog program")
+    unseen = sorted(set(intent.behaviour.parts()) - set(parts))
+    if unseen:
+        return (f"the generator was never trained on the part(s) {', '.join(f'“{p}”' for p in unseen)} of this request ({reading}); "
+                "nothing was generated rather than a guess")
     return None
 
 
@@ -139,7 +157,7 @@ def generate(
     hypothesis made a valid program: the message says why), GenerationCancelled when `cancelled()`."""
     from models.generator import GenerationCancelled, GenerationError
 
-    why = refusal(intent, getattr(generator, "operations", None))
+    why = refusal(intent, generator)
     if why is not None:
         raise GenerationRefused(why)
     try:

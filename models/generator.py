@@ -246,6 +246,8 @@ class GeneratorModel:
         self.name = f"{self.config.get('name', 'anrf-generator')} {self.config.get('version', self.directory.name)}"
         # the named behaviours it was trained on (a model from before they were recorded: None, any may be asked)
         self.operations: frozenset[str] | None = frozenset(self.config["operations"]) if "operations" in self.config else None
+        # the parts of the compositions it was trained on (None: it writes named behaviours only)
+        self.parts: frozenset[str] | None = frozenset(self.config["parts"]) if "parts" in self.config else None
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,

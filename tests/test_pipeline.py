@@ -97,8 +97,17 @@ def test_refusal_declines_v2_compositions_the_generator_cannot_write():
         return StructuredIntent(version=2, intent_type="create_function", target={"kind": "function", "name": "f"}, behaviour=tree,
                                 description="the product of the positive numbers")
 
+    class NamedOnly:
+        operations, parts = frozenset({"sum"}), None
+
+    class Composer:
+        operations, parts = frozenset({"sum"}), frozenset({"fold", "numbers", "filter", "positive", "identity", "sum"})
+
     assert "not one ANRF knows" in pipeline.refusal(intent("unknown"))
-    assert "composes parts" in pipeline.refusal(intent("product"))
+    assert pipeline.refusal(intent("product")) is None  # the intent alone is fine
+    assert "composes parts" in pipeline.refusal(intent("product"), NamedOnly())
+    assert pipeline.refusal(intent("sum"), Composer()) is None
+    assert "never trained on the part(s) “product”" in pipeline.refusal(intent("product"), Composer())  # a held-out family
 
 
 def test_refusal_names_the_words_no_part_covers():
@@ -125,7 +134,8 @@ def test_a_catalog_behaviour_the_generator_never_learned_is_declined():
                               description="the second largest number")
     with pytest.raises(pipeline.GenerationRefused, match="“second_largest”, which the generator was not trained on"):
         pipeline.generate(Trained(), intent)
-    assert pipeline.refusal(intent, {"sum", "second_largest"}) is None
+    Trained.operations = frozenset({"sum", "second_largest"})
+    assert pipeline.refusal(intent, Trained()) is None
     assert pipeline.refusal(intent) is None  # a generator that does not say what it learned is asked anyway
 
 

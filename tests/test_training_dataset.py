@@ -36,7 +36,13 @@ def test_same_seed_gives_byte_identical_files(built):
 def test_counts_and_labels(built):
     counts = built.manifest["counts"]
     assert sum(counts["intent"].values()) == SMALL.intent_examples + SMALL.compose_examples
-    assert sum(counts["generation"].values()) == SMALL.generation_examples
+    by_kind = counts["generation_by_kind"]
+    assert sum(by_kind[s].get("catalog", 0) for s in dataset.SPLITS) == SMALL.generation_examples
+    composed = sum(n for s in dataset.SPLITS for k, n in by_kind[s].items() if k != "catalog")
+    assert sum(counts["generation"].values()) == SMALL.generation_examples + composed
+    assert 0.8 * SMALL.compose_examples * 0.9 <= composed <= SMALL.compose_examples  # one pair per composed text of a known kind
+    assert {"phrasing", "combination", "family"} <= set(by_kind["test"]) and "unknown_part" not in by_kind["test"]
+    assert set(by_kind["train"]) == {"catalog", "phrasing"}  # no held-out combination or family is trained on
     assert counts["intent"]["train"] > counts["intent"]["test"] > 0
     intents = [StructuredIntent.model_validate(r["intent"]) for s in dataset.SPLITS for r in _records(built, dataset.INTENT_FILE, s)]
     out_of_scope = sum(i.intent_type == "out_of_scope" for i in intents if i.version == 1)

@@ -130,11 +130,15 @@ def build(config: BuildConfig) -> BuiltDataset:
         from .phrasing import templates_for_split
 
         composed, problems = build_records(config.seed, config.compose_examples, PROPORTIONS,
-                                           lambda split: templates_for_split(TEMPLATE_SPLIT[split]))
+                                           lambda split: templates_for_split(TEMPLATE_SPLIT[split]), generation=True)
         failures.extend(problems)
         for split in SPLITS:
+            pairs = [r.pop("generation") for r in composed[split] if "generation" in r]
             intent_records[split].extend(composed[split])
             random.Random(f"{config.seed}:mix:{split}").shuffle(intent_records[split])
+            # composed intent v2 -> ANRF pairs beside the catalog's (texts whose constraint the program cannot meet are left out)
+            generation_records[split].extend(p for p in pairs if p is not None)
+            random.Random(f"{config.seed}:mix-generation:{split}").shuffle(generation_records[split])
     if failures:
         shown = "\n  ".join(failures[:50])
         raise DataBuildError(f"{len(failures)} generated example(s) failed their proof (generator bugs):\n  {shown}")
@@ -214,6 +218,7 @@ def _manifest(
             "intent": {s: len(intent_records[s]) for s in SPLITS},
             "intent_by_kind": {s: kind_counts(intent_records[s]) for s in SPLITS},
             "generation": {s: len(generation_records[s]) for s in SPLITS},
+            "generation_by_kind": {s: kind_counts(generation_records[s]) for s in SPLITS},
         },
         "labels": {
             "intent": {s: {f: labels(intent_records[s], f) for f in ("intent_type", "behaviour", "family")} for s in SPLITS},
@@ -261,6 +266,18 @@ def dataset_card(manifest: dict[str, Any]) -> str:
             "|---|" + "---|" * len(kinds),
             *(f"| {s} | " + " | ".join(str(by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS),
         ]
+    gen_by_kind = manifest["counts"].get("generation_by_kind")
+    if gen_by_kind:
+        kinds = sorted({k for s in SPLITS for k in gen_by_kind[s]})
+        lines += [
+            "",
+            ("Intent → ANRF by split kind (composed pairs come from the composed texts above; a text whose stated "
+            "complexity the program cannot have is left out):"),
+            "",
+            "| split | " + " | ".join(kinds) + " |",
+            "|---|" + "---|" * len(kinds),
+            *(f"| {s} | " + " | ".join(str(gen_by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS),
+        ]
     held = {t: s for t, s in manifest["templates"].items() if s != "train"}
     lines += ["", "Held-out templates: " + ", ".join(f"`{t}` ({s})" for t, s in sorted(held.items())), ""]
     for section, fields in (("intent", ("intent_type", "family", "behaviour")), ("generation", ("family", "behaviour"))):
@@ -307,7 +324,7 @@ def validate(directory: str) -> list[str]:
                 problems.append(f"{split}/{record.get('id')}: intent does not validate: {exc}")
         for record in storage.read_jsonl(directory, GENERATION_FILE.format(split=split)):
             where = f"{split}/{record.get('id')}"
-            if record.get("behaviour") not in by_key:
+            if record.get("kind") is None and record.get("behaviour") not in by_key:  # a composed record's behaviour is its tree
                 problems.append(f"{where}: unknown behaviour {record.get('behaviour')!r}")
                 continue
             cases = [Case(c["function"], c["args"]) for c in record["cases"]]

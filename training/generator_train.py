@@ -55,6 +55,17 @@ class SpecialTokens:
     pad: str = PAD
 
 
+def trained_on(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The named behaviours and, when there are compositions, the parts the training pairs hold:
+    generation declines what is outside them (anrf_lsp/pipeline.py refusal)."""
+    intents = [StructuredIntent.model_validate(r["intent"]) for r in records]
+    out = {"operations": sorted({i.operation for i in intents if i.behaviour is None})}
+    parts = {p for i in intents if i.behaviour is not None for p in i.behaviour.parts()}
+    if parts:
+        out["parts"] = sorted(parts)
+    return out
+
+
 def target_text(record: dict[str, Any]) -> str:
     """The compact program the model must write for a generation record."""
     from anrf_lsp.program.compact import to_compact
@@ -227,7 +238,7 @@ def train(config: GeneratorTrainConfig, on_log: Callable[[dict[str, Any]], None]
         save_for_transformers(tokenizer, str(hf_dir))
     convert(hf_dir, out / "generator", "int8")
     generator_config = {"format": "anrf-generator-v1", "max_length": config.max_length, "preset": config.preset, **asdict(specials),
-                        "operations": sorted({r["intent"]["operation"] for r in train_records})}  # what it can be asked for
+                        **trained_on(train_records)}  # what it can be asked for
     (out / "generator.json").write_text(json.dumps(generator_config, indent=2) + "\n")
     (out / "training.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary

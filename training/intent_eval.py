@@ -50,9 +50,10 @@ def constraint_scores(records: list[dict[str, Any]]) -> dict[str, float]:
 
 def evaluate(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     """All figures for `records` (one split) predicted by `model` (models.intent.IntentModel)."""
-    from models.intent import entity_tags
     from seqeval.metrics import classification_report, f1_score
     from seqeval.scheme import IOB2
+
+    from models.intent import entity_tags
 
     started = time.perf_counter()
     predictions = []

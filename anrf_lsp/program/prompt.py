@@ -2,7 +2,8 @@
 
 Shared by training (prompt + compact target pairs) and the runtime (prompt only), so one intent
 always gives one prompt text. Fields are in a fixed order; the free-text description goes last and
-is cut, because the operation key and the signature carry most of what the program must do."""
+is cut, because the operation key (v1) or the behaviour tree (v2) and the signature carry most of
+what the program must do."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def prompt(intent: StructuredIntent) -> str:
     if intent.target.kind == "function":
         lines.append("params: " + ", ".join(f"{p.name}: {p.type}" for p in intent.parameters))
         lines.append(f"returns: {intent.return_type}")
-    lines.append(f"operation: {intent.operation}")
+    if intent.behaviour is not None:  # structured intent v2: the composition of parts, not a catalog key
+        lines.append(f"behaviour: {intent.behaviour.text()}")
+    else:
+        lines.append(f"operation: {intent.operation}")
     if intent.constraints:
         lines.append("constraints: " + "; ".join(f"{c.type} {c.formal_spec or c.description}" for c in intent.constraints))
     description = " ".join(intent.description.split())[:DESCRIPTION_CHARS]

@@ -15,6 +15,7 @@ reference on its cases (the proof the catalog's programs pass too).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import random
 from collections import Counter
@@ -90,10 +91,58 @@ def prove_spec(spec: space.Spec, rng: random.Random) -> list[str]:
     return prove(doc, [Case(spec.name(), args) for args in cases], [spec.reference(args) for args in cases])
 
 
+def _renamed(source: str, names: dict[str, str]) -> str | None:
+    """`source` with its parameters renamed (`names`: old -> new); None when a new name is already
+    a local of the function (the program would change meaning)."""
+    tree = ast.parse(source)
+    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(names)
+    if any(new in taken for old, new in names.items() if old != new):
+        return None
+    for n in ast.walk(tree):
+        if isinstance(n, ast.arg) and n.arg in names:
+            n.arg = names[n.arg]
+        elif isinstance(n, ast.Name) and n.id in names:
+            n.id = names[n.id]
+    return ast.unparse(tree) + "\n"
+
+
+def generation_record(record_id: str, spec: space.Spec, intent: Any, rng: random.Random) -> tuple[dict | None, list[str]]:
+    """An (intent v2 -> ANRF) pair for a composed request, the way generation builds it at run time:
+    the spec's program under the intent's names, in compact form, assembled with the intent's
+    request (its description and constraints), proven on the spec's cases. None, with the reason,
+    when the intent's names or constraints cannot hold for this program (a parameter named like a
+    local, a complexity the loop does not have): such a text is left out of the generation pairs."""
+    from anrf_lsp.program.builder import BuildRequest
+    from anrf_lsp.program.compact import CompactError, assemble, to_compact
+    from training.behaviour import Case
+    from training.proof import prove
+
+    name = intent.target.name
+    old = [n for n, _ in spec.signature()]
+    source = _renamed(spec.python(name=name), dict(zip(old, (p.name for p in intent.parameters), strict=False)))
+    if source is None:
+        return None, ["a parameter is named like a local"]
+    try:
+        compact = to_compact(import_python(source, filename=f"{name}.py"))
+        anrf = assemble(compact, BuildRequest.from_intent(intent, f"anrf-{record_id}"))
+    except (PythonImportError, CompactError) as exc:
+        return None, [f"build failed: {exc}"]
+    cases = spec.cases(rng)
+    expected = [spec.reference(args) for args in cases]
+    problems = prove(anrf, [Case(name, args) for args in cases], expected)
+    if problems:
+        return None, problems
+    return {"id": record_id, "intent": intent.model_dump(mode="json"), "anrf": anrf,
+            "cases": [{"function": name, "args": a, "expected": e} for a, e in zip(cases, expected, strict=True)],
+            "behaviour": intent.behaviour.text()}, []
+
+
 def build_records(seed: int, total: int, proportions: dict[str, float], templates_of: Any,
-                  prove: Any = prove_spec) -> tuple[dict[str, list[dict]], list[str]]:
+                  prove: Any = prove_spec, generation: bool = False) -> tuple[dict[str, list[dict]], list[str]]:
     """Records per split (`proportions`: split -> share, train first; `templates_of(split)`: its phrasing
-    templates), and the problems found proving the programs (empty when all hold)."""
+    templates), and the problems found proving the programs (empty when all hold). With `generation`,
+    each record of a known kind (not unknown_part) also carries `generation`: its intent -> ANRF
+    pair (generation_record), or None where the text's names or constraints cannot hold."""
     records: dict[str, list[dict]] = {}
     problems: list[str] = []
     trained_parts: set[str] = set()
@@ -116,13 +165,18 @@ def build_records(seed: int, total: int, proportions: dict[str, float], template
         templates = templates_of(split)
         examples = generate_examples([b for _, _, b in behaviours], rng, 1, templates=templates)
         out = []
+        case_rng = random.Random(f"{seed}:compose-cases:{split}")
         for i, ((kind, spec, _), ex) in enumerate(zip(behaviours, examples, strict=True)):
             slots, values, params = slots_of(ex.intent.behaviour)
             if split == "train" and kind == "phrasing":
                 trained_parts |= spec.parts()
-            out.append({"id": _id(seed, split, i), "text": ex.text, "intent": ex.intent.model_dump(mode="json"), "template": ex.template,
-                        "family": ex.family, "behaviour": ex.intent.behaviour.text(), "kind": kind, "shape": "fold", "slots": slots,
-                        "values": values, "value_params": params})
+            record = {"id": _id(seed, split, i), "text": ex.text, "intent": ex.intent.model_dump(mode="json"), "template": ex.template,
+                      "family": ex.family, "behaviour": ex.intent.behaviour.text(), "kind": kind, "shape": "fold", "slots": slots,
+                      "values": values, "value_params": params}
+            if generation and kind != "unknown_part":
+                pair, _why = generation_record(record["id"], spec, ex.intent, case_rng)
+                record["generation"] = None if pair is None else {**pair, "template": ex.template, "family": ex.family, "kind": kind}
+            out.append(record)
         rng.shuffle(out)
         records[split] = out
     return records, problems
