@@ -20,9 +20,9 @@ __all__ = ["CATALOG", "CheckContext", "Finding", "catalog", "check_document", "c
 
 def _groups():
     # Imported lazily so `import checkers` stays cheap for the language server's start-up.
-    from . import crosslayer, intent, structure, types
+    from . import crosslayer, examples, intent, structure, types
 
-    return (structure, types, crosslayer, intent)
+    return (structure, types, crosslayer, intent, examples)
 
 
 def catalog() -> dict[str, Check]:

@@ -134,7 +134,17 @@ class IntentModel:
                 results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}), calibration)
             else:
                 results[i] = assemble(texts[i], prediction, self.signatures, named_calibration)
-        return [r if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
+        return [_with_examples(r, t) if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
+
+
+def _with_examples(intent: StructuredIntent, text: str) -> StructuredIntent:
+    """The request's stated input/output examples, the tests a generated program must pass."""
+    if intent.intent_type == "out_of_scope":
+        return intent
+    from anrf_lsp.intent.examples import intent_examples
+
+    examples = intent_examples(text)
+    return intent.model_copy(update={"examples": examples}) if examples else intent
 
 
 NAMED_THRESHOLD = 0.5  # a catalog operation this probable wins over a fold reading of the same text

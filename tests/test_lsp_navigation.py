@@ -133,3 +133,30 @@ async def test_inlay_hints_show_confidence(client: LanguageClient, tmp_path):
     assert labels.get("confidence 0.87") == 1
     node_line = next(i for i, line in enumerate(text.splitlines()) if '"node_id": "exec_node_5"' in line)
     assert any(line == node_line and "0.42" in label for label, line in labels.items())
+
+
+async def test_the_requests_examples_are_checked_live_and_shown_on_hover(client: LanguageClient, tmp_path):
+    """A document whose program fails one of its own examples: ANRF404 while editing, and the
+    intent's hover says which examples pass; fixing the example clears the error."""
+    import json
+
+    doc = json.loads(SUM.read_text())
+    examples = [{"text": "sum([1, 2, 3]) == 6", "function": "sum", "args": [[1, 2, 3]], "expected": 6},
+                {"text": "sum([2, 2]) == 5", "function": "sum", "args": [[2, 2]], "expected": 5}]
+    doc["intent"]["properties"] = {"examples": json.dumps(examples)}
+    path = tmp_path / "examples.anrf.json"
+    text = json.dumps(doc, indent=2)
+    open_doc(client, path.as_uri(), text)
+    found = await diagnostics(client, path.as_uri(), 1)
+    assert [d.code for d in found if d.code == "ANRF404"] == ["ANRF404"]
+    assert any("sum([2, 2]) returned 4, not 5" in d.message for d in found)
+    pos = position_of(text, '"intent"', delta=3)
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=_doc(path.as_uri()), position=pos))
+    assert "**Examples** (1 of 2 pass)" in hover.contents.value
+    assert "✓ `sum([1, 2, 3]) == 6`" in hover.contents.value and "✗ `sum([2, 2]) == 5`" in hover.contents.value
+    examples[1]["expected"] = 4
+    doc["intent"]["properties"] = {"examples": json.dumps(examples)}
+    from tests.lsp_support import replace_all
+
+    replace_all(client, path.as_uri(), json.dumps(doc, indent=2), 2)
+    assert not [d for d in await diagnostics(client, path.as_uri(), 2) if d.code == "ANRF404"]

@@ -126,7 +126,7 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
         what = (f"A {summary.get('parameters', 0) / 1e6:.1f}M-parameter Llama-architecture causal LM (preset `{args.preset}`) trained from"
                 " scratch on (intent prompt, compact program) pairs, with a byte-level BPE tokenizer trained on the same corpus")
     base = f" --base {args.base}" if args.base else ""
-    card = f"""# anrf-generator (generation model v1)
+    card = f"""# anrf-generator (generation model {'v2' if 'phrasing_examples' in metrics else 'v1'})
 
 {what}. It writes the compact form (docs/compact-form.md); the assembler expands it into ANRF v1.
 
@@ -140,7 +140,7 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
 | metric | value | target |
 |---|---|---|
 {rows}
-
+{_kinds_table(metrics)}
 ## Reproduce
 
 ```
@@ -148,3 +148,18 @@ anrf train generator --data {dataset['name']}/{dataset['version']} --out {args.o
 ```
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+
+
+def _kinds_table(metrics: dict[str, Any]) -> str:
+    """The generator's figures per split kind (on the gold intents of the split), when the split has kinds."""
+    kinds = [k for k in ("catalog", "phrasing", "combination", "family") if f"{k}_examples" in metrics]
+    if not kinds:
+        return ""
+    columns = ("examples", "validity", "execution_accuracy", "declined", "correct_among_accepted", "auroc", "ece", "brier", "coverage")
+
+    def cell(value: Any, column: str) -> str:
+        return "" if value is None else (f"{value:.0f}" if column == "examples" else f"{value:.4f}")
+
+    lines = ["", "## By split kind (gold intents)", "", "| kind | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    lines += [f"| {k} | " + " | ".join(cell(metrics.get(f"{k}_{c}"), c) for c in columns) + " |" for k in kinds]
+    return "\n".join(lines) + "\n"

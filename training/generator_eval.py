@@ -12,6 +12,7 @@ from typing import Any
 
 from anrf_lsp.intent.schema import StructuredIntent
 from models.confidence import Calibration, fit, nonconformity
+from models.confidence import coverage as calibration_coverage
 from models.confidence import summary as calibration_summary
 
 
@@ -31,33 +32,71 @@ def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> boo
 
 
 def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0, seed: int = 0) -> list[dict[str, Any]]:
-    """One row per record: what came out, whether it is valid and correct, its score and latency.
-    Sampling is seeded, so the same model scores the same on the same split every time."""
+    """One row per record: its split kind, what came out, whether it is valid and correct, its score
+    and latency; a record the pipeline declines before decoding (a part the generator never trained
+    on) is a declined row. Sampling is seeded, so the same model scores the same every time."""
     import ctranslate2
 
-    from models.generator import GenerationError
+    from anrf_lsp.pipeline import refusal
     from training.generator_train import target_text
 
     ctranslate2.set_random_seed(seed)
-
     rows = []
     for record in records:
         intent = StructuredIntent.model_validate(record["intent"])
         started = time.perf_counter()
-        row: dict[str, Any] = {"id": record["id"], "reference": target_text(record)}
-        try:
-            generation = model.generate(intent, n=n, timeout_s=timeout_s, anrf_id=record["anrf"]["anrf_id"])
-        except GenerationError as exc:
-            attempts = exc.attempts
-            best = max(attempts, key=lambda a: a.mean_log_prob) if attempts else None
-            row.update(valid=False, correct=False, text=best.text if best else "", score=nonconformity(best.token_log_probs) if best else float("inf"),
-                       attempts=len(attempts))
+        row: dict[str, Any] = {"id": record["id"], "reference": target_text(record), "kind": record.get("kind") or "catalog"}
+        why = refusal(intent, model)
+        if why is not None:
+            row.update(valid=False, correct=False, text="", score=float("inf"), attempts=0, declined=True, reason=why)
         else:
-            row.update(valid=True, correct=executes_correctly(generation.anrf, record["cases"]), text=generation.best.text,
-                       score=nonconformity(generation.best.token_log_probs), attempts=len(generation.attempts))
+            row.update(_decode(model, record, intent, n, timeout_s), declined=False)
         row["seconds"] = time.perf_counter() - started
         rows.append(row)
     return rows
+
+
+def _decode(model: Any, record: dict[str, Any], intent: StructuredIntent, n: int, timeout_s: float) -> dict[str, Any]:
+    from models.generator import GenerationError
+
+    try:
+        generation = model.generate(intent, n=n, timeout_s=timeout_s, anrf_id=record["anrf"]["anrf_id"])
+    except GenerationError as exc:
+        best = max(exc.attempts, key=lambda a: a.mean_log_prob) if exc.attempts else None
+        return {"valid": False, "correct": False, "text": best.text if best else "", "attempts": len(exc.attempts),
+                "score": nonconformity(best.token_log_probs) if best else float("inf")}
+    return {"valid": True, "correct": executes_correctly(generation.anrf, record["cases"]), "text": generation.best.text,
+            "score": nonconformity(generation.best.token_log_probs), "attempts": len(generation.attempts)}
+
+
+def auroc(scores: list[float], right: list[bool]) -> float | None:
+    """P(a right output scores higher than a wrong one), ties half (Mann-Whitney); None without both."""
+    pos = [s for s, r in zip(scores, right, strict=True) if r]
+    neg = [s for s, r in zip(scores, right, strict=True) if not r]
+    if not pos or not neg:
+        return None
+    ranked = sorted((s, i < len(pos)) for i, s in enumerate(pos + neg))
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):  # average ranks over ties
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        rank_sum += sum((i + j + 1) / 2 for k in range(i, j) if ranked[k][1])
+        i = j
+    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+
+def selective_figures(rows: list[dict[str, Any]], calibration: Calibration) -> dict[str, Any]:
+    """What a user sees: the share declined (refused, no valid program, or outside the acceptance
+    rule), correct among accepted, and how well the confidence tells right from wrong."""
+    from models.confidence import brier_score, expected_calibration_error
+
+    confidences = [0.0 if r["declined"] or not r["valid"] else calibration.confidence(r["score"]) for r in rows]
+    right = [bool(r["correct"]) for r in rows]
+    accepted = [not r["declined"] and r["valid"] and calibration.accept(r["score"]) for r in rows]
+    kept = [c for c, a in zip(right, accepted, strict=True) if a]
+    return {"declined": 1 - sum(accepted) / max(1, len(rows)), "correct_among_accepted": sum(kept) / len(kept) if kept else None,
+            "auroc": auroc(confidences, right), "ece": expected_calibration_error(confidences, right), "brier": brier_score(confidences, right)}
 
 
 def calibrate(model: Any, records: list[dict[str, Any]], alpha: float = 0.1, n: int = 4) -> tuple[Calibration, list[dict[str, Any]]]:
@@ -85,6 +124,17 @@ def metrics(rows: list[dict[str, Any]], calibration: Calibration | None) -> dict
     }
     if calibration is not None:
         out.update(calibration_summary(calibration, [r["score"] for r in rows], [r["correct"] for r in rows]))
+        out.update(selective_figures(rows, calibration))
+    kinds = sorted({r.get("kind", "catalog") for r in rows})
+    if len(kinds) > 1:  # per split kind: catalog, phrasing, combination, family
+        for kind in kinds:
+            part = [r for r in rows if r.get("kind", "catalog") == kind]
+            out[f"{kind}_examples"] = len(part)
+            out[f"{kind}_validity"] = sum(r["valid"] for r in part) / len(part)
+            out[f"{kind}_execution_accuracy"] = sum(r["correct"] for r in part) / len(part)
+            if calibration is not None:
+                out.update({f"{kind}_{k}": v for k, v in selective_figures(part, calibration).items()})
+                out[f"{kind}_coverage"] = calibration_coverage(calibration, [r["score"] for r in part], [r["correct"] for r in part])
     return out
 
 

@@ -10,9 +10,9 @@ heavy imports."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 from anrf_lsp.intent.behaviour import BehaviourNode
 
@@ -60,6 +60,17 @@ class IntentConstraint(_Strict):
     formal_spec: str = ""
 
 
+class IntentExample(_Strict):
+    """An input/output example the request states (anrf_lsp/intent/examples.py): a test every
+    candidate program must pass; `error` instead of values when it could not be read."""
+
+    text: str
+    function: str | None = None
+    args: list[Any] | None = None
+    expected: Any = None
+    error: str | None = None
+
+
 DECLINE_THRESHOLD = 0.5  # a reading less probable than this is not generated: the request is declined, and the user told why
 
 
@@ -78,6 +89,21 @@ class StructuredIntent(_Strict):
     description: str = Field(description="the original text")
     confidence: float = Field(1.0, ge=0.0, le=1.0, description="probability that this reading of the request is right: the intent type "
                               "and its behaviour (the operation, or every part of the tree) together")
+    examples: list[IntentExample] = Field(default_factory=list, description="input/output examples the request states: the "
+                                          "program must pass them (kept in the ANRF's intent.properties.examples)")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_examples(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        if not self.examples:  # intents without examples serialize as before (datasets, stored documents)
+            data.pop("examples", None)
+        return data
+
+    def examples_property(self) -> str:
+        """The examples as the JSON text of `intent.properties["examples"]` ("" when there are none)."""
+        import json
+
+        return json.dumps([e.model_dump(mode="json", exclude_none=True) for e in self.examples], ensure_ascii=False) if self.examples else ""
 
     @model_validator(mode="after")
     def _versioned(self) -> StructuredIntent:

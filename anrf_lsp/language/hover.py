@@ -41,7 +41,25 @@ def hover(doc: Document, index: IdIndex, offset: int) -> tuple[str, Span] | None
     if member is None:
         return None
     span = member.key_span if on_key and member.key_span is not None else member.value_span
-    return (intent_card(index.tree) if path[0] == "intent" else confidence_card(index.tree, path[1])), span
+    if path[0] == "intent":
+        return intent_card(index.tree, example_lines(doc)), span
+    return confidence_card(index.tree, path[1]), span
+
+
+def example_lines(doc: Document) -> list[str]:
+    """Which of the request's examples (intent.properties.examples) the program passes."""
+    if doc.model is None or not doc.syntax_ok:
+        return []
+    from checkers import CheckContext
+    from checkers.examples import example_results
+
+    results = example_results(CheckContext(doc))
+    if not results:
+        return []
+    passed = sum(ok for _, ok in results)
+    lines = ["", f"**Examples** ({passed} of {len(results)} pass):"]
+    lines += [f"- {'✓' if ok else '✗'} `{clip(text, 80)}`" for text, ok in results[:MAX_CONSTRAINTS]]
+    return lines
 
 
 # -- ids ---------------------------------------------------------------------------
@@ -155,7 +173,7 @@ def _plural(count: int, noun: str) -> str:
 # -- intent and confidence ------------------------------------------------------------
 
 
-def intent_card(tree: dict) -> str:
+def intent_card(tree: dict, examples: list[str] | None = None) -> str:
     intent = tree.get("intent")
     intent = intent if isinstance(intent, dict) else {}
     lines = [f"**Intent** · {string_of(intent, 'intent_type') or 'no intent_type'}", ""]
@@ -172,6 +190,7 @@ def intent_card(tree: dict) -> str:
     tags = intent.get("tags")
     if isinstance(tags, list) and tags:
         lines += ["", "Tags: " + ", ".join(f"`{clip(t, 30)}`" for t in tags[:10] if isinstance(t, str))]
+    lines += examples or []
     lines += ["", confidence_card(tree, confidence.DOCUMENT_KEY)]
     return "\n".join(lines)
 

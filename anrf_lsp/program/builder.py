@@ -45,6 +45,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from anrf_lsp.execution.ops import OPS
+from anrf_lsp.format.examples import EXAMPLES_PROPERTY
 
 if TYPE_CHECKING:
     from anrf_lsp.intent.schema import StructuredIntent
@@ -64,6 +65,7 @@ class BuildRequest:
     description: str  # goes to intent.description
     constraints: tuple[dict[str, str], ...] = ()  # ANRF constraints {type, description, formal_spec}
     generated_by: str = GENERATED_BY  # goes to metadata.generated_by: what wrote the program
+    examples: str = ""  # the request's examples as JSON (anrf_lsp/intent/examples.py): intent.properties["examples"]
 
     @classmethod
     def from_intent(cls, intent: StructuredIntent, anrf_id: str, generated_by: str = GENERATED_BY) -> BuildRequest:
@@ -72,7 +74,7 @@ class BuildRequest:
             raise ValueError("an out_of_scope intent has nothing to build")
         return cls(anrf_id=anrf_id, name=intent.target.name, param_names=tuple(p.name for p in intent.parameters),
                    description=intent.description, constraints=tuple(c.model_dump(mode="json") for c in intent.constraints),
-                   generated_by=generated_by)
+                   generated_by=generated_by, examples=intent.examples_property())
 
 
 def split_top_level(text: str) -> list[str]:
@@ -544,7 +546,7 @@ class Program:
                 "description": req.description or self.summary,
                 "constraints": constraints,
                 "tags": self.tags,
-                "properties": {},
+                "properties": {EXAMPLES_PROPERTY: req.examples} if req.examples else {},
             },
             "semantic": {
                 "nodes": nodes,
