@@ -28,7 +28,7 @@ MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE = "generator", "tokenizer.json", "generat
 # Nodes whose least certain token the model gave less than this probability get a
 # `confidence.<node_id>` metadata entry (anrf_lsp/format/confidence.py): the editor marks them.
 MARK_NODES_BELOW = 0.9
-BUNDLED_GENERATOR_MODEL = Path(__file__).resolve().parent / "generator-v1"
+BUNDLED_GENERATOR_MODEL = Path(__file__).resolve().parent / "generator-v2"
 RUNTIME_FILES = (MODEL_DIR, TOKENIZER_FILE, CONFIG_FILE, "calibration.json")
 
 

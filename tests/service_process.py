@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_GENERATOR = ROOT / "models" / "generator-v1" / "generator.json"
+BUNDLED_GENERATOR = ROOT / "models" / "generator-v2" / "generator.json"
 STUB_FACTORY = "tests.service_process:stub_generator"
 TEST_KEY = "test-key-0123456789"
 

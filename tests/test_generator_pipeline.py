@@ -53,7 +53,7 @@ def test_registered_with_tags(trained):
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{root / 'data' / 'mlflow' / 'mlflow.db'}")
     version = client.get_model_version_by_alias("anrf-generator", "smoke")
-    assert {"phase-1", "generator-v1"} <= set(version.tags)
+    assert {"phase-1", "generator-v2"} <= set(version.tags)
     assert "test_validity" in client.get_run(version.run_id).data.metrics
 
 

@@ -100,7 +100,7 @@ def test_cli_writes_a_new_file_and_prints_json(tmp_path):
     assert results[0]["path"] == str(target) and results[1]["path"] == str(tmp_path / "anrf" / "biggest-2.anrf.json")
     written = json.loads(target.read_text())
     assert written["anrf_id"] == results[0]["anrfId"] and results[0]["verification"]["errors"] == 0
-    assert written["metadata"]["generated_by"] == results[0]["model"] == "anrf-generator generator-v1"  # the model that wrote it
+    assert written["metadata"]["generated_by"] == results[0]["model"] == "anrf-generator generator-v2"  # the model that wrote it
     assert float(written["metadata"]["confidence_score"]) == pytest.approx(results[0]["confidenceScore"], abs=1e-4)
     check = run_anrf("check", str(target), "--format", "json", cwd=tmp_path)
     assert check.returncode == 0, check.stdout

@@ -1,6 +1,6 @@
 """`anrf serve` end to end: a real uvicorn process on loopback, driven over HTTP with httpx.
 
-Three servers: the bundled models (intent analysis; generation when models/generator-v1 is there),
+Three servers: the bundled models (intent analysis; generation when models/generator-v2 is there),
 a stub-generator one for queueing / timeouts / disconnects, and a model-free one for the rate limit."""
 
 from __future__ import annotations
@@ -253,7 +253,7 @@ def test_worker_thread_logs_carry_the_request_id(server, client):
 
 def test_generate_chain(client):
     if generator_args() is None:
-        pytest.skip("models/generator-v1 is not trained yet (no generator.json) and ANRF_TEST_GENERATOR_MODEL is not set: "
+        pytest.skip("models/generator-v2 is not trained yet (no generator.json) and ANRF_TEST_GENERATOR_MODEL is not set: "
                     "generation is covered by the stub server tests")
     analysis = client.post("/intent/analyze", json={"inputText": REQUEST, "context": {"module": "stats", "function": None}}).json()
     response = client.post("/generate", json={"structuredIntent": analysis["structuredIntent"], "constraints": analysis["constraints"],

@@ -144,6 +144,7 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
 ## Reproduce
 
 ```
+anrf data build{_build_flags(summary['data'])}
 anrf train generator --data {dataset['name']}/{dataset['version']} --out {args.out} --preset {args.preset}{base} --epochs {args.epochs:g}
 ```
 """

@@ -24,7 +24,7 @@ from training import flags
 
 INTENT_MODEL_NAME, GENERATOR_MODEL_NAME = "anrf-intent", "anrf-generator"
 INTENT_MODEL_TAGS = {"phase-1": "true", "intent-v2": "true"}
-GENERATOR_MODEL_TAGS = {"phase-1": "true", "generator-v1": "true"}
+GENERATOR_MODEL_TAGS = {"phase-1": "true", "generator-v2": "true"}
 SPLITS = ("train", "validation", "calibration", "test")
 
 
