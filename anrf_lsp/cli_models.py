@@ -40,6 +40,9 @@ def cmd_intent(args: argparse.Namespace) -> int:
     return 0
 
 
+DECLINED = 3  # `anrf generate` exit status when nothing was generated, and why is printed
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from anrf_lsp import pipeline
     from models.generator import GeneratorModel
@@ -52,9 +55,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if (why := pipeline.refusal(intent)) is not None:
             raise pipeline.GenerationRefused(why)
         outcome = pipeline.generate(GeneratorModel(args.model, device=args.device), intent, hypotheses=args.hypotheses, timeout_s=args.timeout)
-    except (ModelNotFound, pipeline.GenerationRefused) as exc:
+    except ModelNotFound as exc:
         print(f"anrf generate: {exc}", file=sys.stderr)
         return 1
+    except pipeline.GenerationRefused as exc:  # declined: nothing was written (exit 3, as scripts can tell it from an error)
+        print(f"anrf generate: {exc}", file=sys.stderr)
+        return DECLINED
     assert intent.target is not None
     target = Path(args.out) if args.out else Path(pipeline.file_stem(intent.target.name) + pipeline.ANRF_SUFFIX)
     try:

@@ -107,7 +107,7 @@ def test_generate_refuses_a_program_that_contradicts_the_users_example(tmp_path)
     text = "Write a function called total that returns the sum of a list of numbers, total([1, 2, 3]) == 7"
     result = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", text, "--out", str(out)],
                             check=False, capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0 and "ANRF404" in result.stderr and "returned 6, not 7" in result.stderr, result.stderr
+    assert result.returncode == 3 and "ANRF404" in result.stderr and "returned 6, not 7" in result.stderr, result.stderr
     assert not out.exists()
     ok = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", text.replace("== 7", "== 6"), "--out", str(out)],
                         check=False, capture_output=True, text=True, timeout=120)

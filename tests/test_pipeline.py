@@ -155,7 +155,7 @@ def test_generate_declines_a_request_outside_what_the_models_know(tmp_path):
     out = tmp_path / "sorted.anrf.json"
     result = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key", "--out", str(out)],
                             check=False, capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0 and "nothing was generated" in result.stderr, result.stderr
+    assert result.returncode == 3 and "nothing was generated" in result.stderr, result.stderr
     assert not out.exists()
 
 
