@@ -33,6 +33,9 @@ class GenerationRefused(RuntimeError):
 # -- analyze ------------------------------------------------------------------------------------
 
 
+_NO_GUESS = "nothing was generated rather than a guess: rephrase it, or write it and `anrf import` it"
+
+
 def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
     """Why `intent` cannot be generated (the one message every entry point shows), or None.
     Without `generator` only the intent is judged; with it, also whether the generator was trained on
@@ -45,8 +48,7 @@ def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
     if intent.behaviour is not None:  # structured intent v2: a composition of parts
         return _composition_refusal(intent, generator)
     if intent.operation == UNKNOWN_OPERATION:
-        return ("not understood: this request matches no behaviour ANRF knows; nothing was generated rather than a guess: "
-                "rephrase it, or write it and `anrf import` it")
+        return f"not understood: this request matches no behaviour ANRF knows; {_NO_GUESS}"
     if intent.confidence < DECLINE_THRESHOLD:
         return _unsure(intent, f"the catalog behaviour “{intent.operation}”")
     operations = getattr(generator, "operations", None)
@@ -61,8 +63,7 @@ def _composition_refusal(intent: StructuredIntent, generator: Any) -> str | None
     reading = intent.behaviour.text()
     if intent.uncovered_words:
         words = ", ".join(f"“{w}”" for w in intent.uncovered_words[:5])
-        return (f"not understood: {words} matches no part ANRF knows (the nearest reading, {reading}, "
-                "leaves it out); nothing was generated rather than a guess: rephrase it, or write it and `anrf import` it")
+        return f"not understood: {words} matches no part ANRF knows (the nearest reading, {reading}, leaves it out); {_NO_GUESS}"
     if not intent.behaviour.is_known():
         return (f"a part of this request is not one ANRF knows ({reading}); "
                 "nothing was generated rather than a guess: rephrase it with known parts or write it and `anrf import` it")
@@ -82,8 +83,7 @@ def _composition_refusal(intent: StructuredIntent, generator: Any) -> str | None
 
 
 def _unsure(intent: StructuredIntent, reading: str) -> str:
-    return (f"low confidence {intent.confidence:.2f} in reading this request as {reading}; nothing was generated rather than "
-            "a guess: rephrase it, or write it and `anrf import` it")
+    return f"low confidence {intent.confidence:.2f} in reading this request as {reading}; {_NO_GUESS}"
 
 
 def analyze(intent_model: Any, text: str) -> StructuredIntent:

@@ -10,12 +10,12 @@ reported live. An example that cannot be read is a warning (ANRF405), never a cr
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
 from anrf_lsp.execution.ops import json_equal, json_repr
-from anrf_lsp.format.examples import EXAMPLES_PROPERTY, MAX_EXAMPLES, from_property
+from anrf_lsp.format.examples import EXAMPLES_PROPERTY, Example, from_property, read_property
 from anrf_lsp.format.findings import Finding, define
 
 from .context import CheckContext
@@ -55,24 +55,18 @@ def check(ctx: CheckContext) -> Iterable[Finding]:
         return
     path = ("intent", "properties", EXAMPLES_PROPERTY)
     try:
-        examples = from_property(text)
-        raw = _raw_items(text)
+        examples, unreadable = read_property(text)
     except ValueError as exc:
         yield ctx.finding("ANRF405", path, f"the examples cannot be read: {exc}")
         return
-    for item in raw:
-        if isinstance(item, dict) and item.get("error"):
-            yield ctx.finding("ANRF405", path, f"example {str(item.get('text', ''))[:80]!r} cannot be read: {item['error']}",
-                              data={"example": item.get("text"), "error": item["error"]})
-    if not examples or not ctx.is_graph:
+    for example_text, error in unreadable:
+        yield ctx.finding("ANRF405", path, f"example {example_text[:80]!r} cannot be read: {error}", data={"example": example_text, "error": error})
+    if not ctx.is_graph:
         return
-    graph = ctx.graph
-    for example in examples:
-        name = _function(graph, example.function)
+    for example, name, got, error in _outcomes(ctx, examples):
         if name is None:
             yield ctx.finding("ANRF405", path, f"example {example.text[:80]!r} has no function to run")
             continue
-        got, error = _run(ctx, name, example.args)
         call = f"{name}({', '.join(json_repr(a) for a in example.args)})"
         data: dict[str, Any] = {"example": example.text, "function": name, "args": example.args, "expected": example.expected}
         if error is not None:
@@ -82,17 +76,19 @@ def check(ctx: CheckContext) -> Iterable[Finding]:
                               f"not {json_repr(example.expected)}", data={**data, "got": got})
 
 
+def _outcomes(ctx: CheckContext, examples: list[Example]) -> Iterator[tuple[Example, str | None, Any, str | None]]:
+    """(example, function it runs or None, result, error) per example, run on the document's graph."""
+    for example in examples:
+        name = _function(ctx.graph, example.function)
+        got, error = _run(ctx, name, example.args) if name is not None else (None, "no function to run")
+        yield example, name, got, error
+
+
 def _function(graph: Any, named: str | None) -> str | None:
     """The function an example runs: the one it names when the document has it, else the first."""
     if named in graph.functions:
         return named
     return graph.entries[0].name if graph.entries else None
-
-
-def _raw_items(text: str) -> list[Any]:
-    import json
-
-    return json.loads(text)[:MAX_EXAMPLES]
 
 
 def _run(ctx: CheckContext, name: str, args: list[Any]) -> tuple[Any, str | None]:
@@ -113,10 +109,4 @@ def example_results(ctx: CheckContext) -> list[tuple[str, bool]]:
         examples = from_property(text)
     except ValueError:
         return []
-    graph = ctx.graph
-    out = []
-    for example in examples:
-        name = _function(graph, example.function)
-        got, error = _run(ctx, name, example.args) if name else (None, "no function")
-        out.append((example.text, error is None and json_equal(got, example.expected)))
-    return out
+    return [(example.text, error is None and json_equal(got, example.expected)) for example, _, got, error in _outcomes(ctx, examples)]

@@ -155,8 +155,10 @@ def _reads_as_fold(prediction: Prediction) -> bool:
     confidently, a catalog behaviour ("the largest number in a list" is both `max` and a fold: the named
     behaviour is kept, so v1 generation serves it as before); or the shape head leans to a named
     behaviour but the operation head names none (`unknown`), so the fold is the only reading there is."""
-    shape = prediction.heads.get("shape", ("named", 1.0))[0]
-    if prediction.intent_type == "out_of_scope" or shape == "none" or "shape" not in prediction.heads:
+    if prediction.intent_type == "out_of_scope" or "shape" not in prediction.heads:
+        return False
+    shape = prediction.heads["shape"][0]
+    if shape == "none":
         return False
     if shape == "named":
         return prediction.operation == UNKNOWN_OPERATION

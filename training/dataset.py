@@ -255,28 +255,22 @@ def dataset_card(manifest: dict[str, Any]) -> str:
         lines.append(f"| {s} | {manifest['counts']['intent'][s]} | {manifest['counts']['generation'][s]} |")
     by_kind = manifest["counts"].get("intent_by_kind")
     if by_kind:
-        kinds = sorted({k for s in SPLITS for k in by_kind[s]})
         lines += [
             "",
             ("Text → intent by split kind: `catalog` (named behaviours), `phrasing` (composed behaviours of trained combinations), "
             "`combination` (every part trained on, the combination never), `family` (a part never trained on: to be declined), "
             "`unknown_part` (a part the behaviour space lacks: to be declined)."),
             "",
-            "| split | " + " | ".join(kinds) + " |",
-            "|---|" + "---|" * len(kinds),
-            *(f"| {s} | " + " | ".join(str(by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS),
+            *_kind_table(by_kind),
         ]
     gen_by_kind = manifest["counts"].get("generation_by_kind")
     if gen_by_kind:
-        kinds = sorted({k for s in SPLITS for k in gen_by_kind[s]})
         lines += [
             "",
             ("Intent → ANRF by split kind (composed pairs come from the composed texts above; a text whose stated "
             "complexity the program cannot have is left out):"),
             "",
-            "| split | " + " | ".join(kinds) + " |",
-            "|---|" + "---|" * len(kinds),
-            *(f"| {s} | " + " | ".join(str(gen_by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS),
+            *_kind_table(gen_by_kind),
         ]
     held = {t: s for t, s in manifest["templates"].items() if s != "train"}
     lines += ["", "Held-out templates: " + ", ".join(f"`{t}` ({s})" for t, s in sorted(held.items())), ""]
@@ -291,6 +285,13 @@ def dataset_card(manifest: dict[str, Any]) -> str:
             lines.append("")
     lines += ["## Files", "", "| file | bytes | sha256 |", "|---|---|---|"]
     return "\n".join(lines) + "\n"
+
+
+def _kind_table(by_kind: dict[str, dict[str, int]]) -> list[str]:
+    """Markdown rows: one per split, a column per split kind."""
+    kinds = sorted({k for s in SPLITS for k in by_kind[s]})
+    return ["| split | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds),
+            *(f"| {s} | " + " | ".join(str(by_kind[s].get(k, 0)) for k in kinds) + " |" for s in SPLITS)]
 
 
 def version_stamp() -> str:

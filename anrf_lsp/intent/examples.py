@@ -172,12 +172,12 @@ def parse_examples(text: str) -> Examples:
             continue
         args = given if isinstance(given, list) and text[m.end()] == "(" else [given]
         out.found.append(Example(text[m.end() : result[1]].strip(), args, result[0]))
-    _block_examples(text, out, taken)
+    _block_examples(text, out)
     out.found = out.found[:MAX_EXAMPLES]
     return out
 
 
-def _block_examples(text: str, out: Examples, taken: list[tuple[int, int]]) -> None:
+def _block_examples(text: str, out: Examples) -> None:
     """`Examples:` then one `input -> output` per line (a call form on such a line was read above)."""
     lines = text.split("\n")
     for n, line in enumerate(lines):
