@@ -50,16 +50,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from models.locate import ModelNotFound
 
     text = sys.stdin.read() if args.text == "-" else args.text
+    intent = None
     try:
         intent = pipeline.analyze(IntentModel(args.intent_model, device=args.device), text)
-        if (why := pipeline.refusal(intent)) is not None:
+        if (why := pipeline.refusal(intent)) is not None and not (args.force and pipeline.can_guess(intent)):
             raise pipeline.GenerationRefused(why)
-        outcome = pipeline.generate(GeneratorModel(args.model, device=args.device), intent, hypotheses=args.hypotheses, timeout_s=args.timeout)
+        outcome = pipeline.generate(GeneratorModel(args.model, device=args.device), intent, hypotheses=args.hypotheses, timeout_s=args.timeout,
+                                    force=args.force)
     except ModelNotFound as exc:
         print(f"anrf generate: {exc}", file=sys.stderr)
         return 1
     except pipeline.GenerationRefused as exc:  # declined: nothing was written (exit 3, as scripts can tell it from an error)
-        print(f"anrf generate: {exc}", file=sys.stderr)
+        hint = " (--force writes the best guess, marked as not accepted)" if not args.force and intent is not None and pipeline.can_guess(intent) else ""
+        print(f"anrf generate: {exc}{hint}", file=sys.stderr)
         return DECLINED
     assert intent.target is not None
     target = Path(args.out) if args.out else Path(pipeline.file_stem(intent.target.name) + pipeline.ANRF_SUFFIX)
@@ -72,6 +75,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(json.dumps({"path": str(path), **outcome.summary()}, indent=2))
     else:
         confidence = "uncalibrated" if outcome.confidence is None else f"{outcome.confidence:.2f}"
+        if outcome.accepted is False:
+            confidence += f" (not accepted: {outcome.anrf.get('metadata', {}).get('declined_reason', 'below the acceptance rule')})"
         print(f"{path}\n  anrfId: {outcome.anrf_id}\n  confidence: {confidence}\n  verification: {outcome.verification.errors} error(s), "
               f"{outcome.verification.warnings} warning(s), {outcome.attempts} attempt(s) in {outcome.seconds:.2f} s")
     return 0
@@ -92,6 +97,8 @@ def add_model_commands(sub: Any) -> None:
     p.add_argument("--intent-model", help="intent model: directory or models:/anrf-intent/... (default: bundled)")
     p.add_argument("--hypotheses", type=int, default=4, help="most hypotheses to try (default 4)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds of decoding at most (default 30)")
+    p.add_argument("--force", action="store_true",
+                   help="write the best guess when the request would be declined (marked as not accepted in its metadata)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_generate)

@@ -22,12 +22,14 @@ ANRF_SUFFIX = ".anrf.json"
 
 
 class GenerationRefused(RuntimeError):
-    """Nothing was generated, for a reason to tell the user as is (out of scope, no valid program);
-    `attempts` are the rejected hypotheses, if any were decoded."""
+    """Nothing was generated, for a reason to tell the user as is (out of scope, no valid program,
+    not confident enough); `attempts` are the rejected hypotheses, if any were decoded; `guess` is the
+    best program when there is one to write anyway (`generate(force=True)`)."""
 
-    def __init__(self, message: str, attempts: list[Any] | None = None):
+    def __init__(self, message: str, attempts: list[Any] | None = None, guess: Outcome | None = None):
         super().__init__(message)
         self.attempts = attempts or []
+        self.guess = guess
 
 
 # -- analyze ------------------------------------------------------------------------------------
@@ -84,6 +86,31 @@ def _composition_refusal(intent: StructuredIntent, generator: Any) -> str | None
 
 def _unsure(intent: StructuredIntent, reading: str) -> str:
     return f"low confidence {intent.confidence:.2f} in reading this request as {reading}; {_NO_GUESS}"
+
+
+def reading_words(intent: StructuredIntent) -> str:
+    """What the request was read as, in words ("the sum of the even numbers"), or the catalog key."""
+    from anrf_lsp.intent.semantics import in_words
+
+    return in_words(intent.behaviour) if intent.behaviour is not None else f"the catalog behaviour “{intent.operation}”"
+
+
+def can_guess(intent: StructuredIntent) -> bool:
+    """Whether there is a best guess to write when forced: a reading of a target with every part known
+    (an unsure reading or parts the generator never trained on may be guessed; "not understood" cannot)."""
+    if intent.intent_type == "out_of_scope" or intent.target is None or intent.uncovered_words:
+        return False
+    return intent.behaviour.is_known() if intent.behaviour is not None else intent.operation != UNKNOWN_OPERATION
+
+
+NOT_ACCEPTED = "not accepted"  # metadata.acceptance of a best guess written anyway (its reason in metadata.declined_reason)
+
+
+def not_confident(outcome: Outcome) -> str:
+    """Why an outcome the acceptance rule turned down is declined, with its best guess in words."""
+    score = "uncalibrated" if outcome.confidence is None else f"{outcome.confidence:.2f}"
+    return (f"low confidence {score}, below what the calibration accepts; best guess: {reading_words(outcome.intent)}; "
+            "nothing was written rather than a program that is likely wrong")
 
 
 def analyze(intent_model: Any, text: str) -> StructuredIntent:
@@ -152,13 +179,16 @@ def generate(
     cancelled: Callable[[], bool] | None = None,
     progress: Callable[[int], None] | None = None,
     anrf_id: str | None = None,
+    force: bool = False,
 ) -> Outcome:
-    """Generate, verify and score ANRF for `intent`. Raises GenerationRefused (out of scope, or no
-    hypothesis made a valid program: the message says why), GenerationCancelled when `cancelled()`."""
+    """Generate, verify and score ANRF for `intent`. Raises GenerationRefused (out of scope, no
+    hypothesis made a valid program, or the calibrated acceptance rule turned the best one down: the
+    message says why, and `guess` holds that one), GenerationCancelled when `cancelled()`.
+    `force` returns the best guess instead of declining, when there is one, marked as not accepted."""
     from models.generator import GenerationCancelled, GenerationError
 
     why = refusal(intent, generator)
-    if why is not None:
+    if why is not None and not (force and can_guess(intent)):
         raise GenerationRefused(why)
     try:
         generation = generator.generate(intent, n=hypotheses, timeout_s=timeout_s, progress=progress, cancelled=cancelled, anrf_id=anrf_id)
@@ -166,13 +196,28 @@ def generate(
         raise
     except GenerationError as exc:
         raise GenerationRefused(str(exc), exc.attempts) from exc
-    return Outcome(
+    outcome = Outcome(
         intent=intent, anrf=generation.anrf, confidence=generation.confidence, accepted=generation.accepted,
         generation_id=str(uuid.uuid4()), model=getattr(generator, "name", str(getattr(generator, "directory", type(generator).__name__))),
         verification=Verification.of(generation.anrf), attempts=len(generation.attempts),
         rejected=[a.error for a in generation.attempts if not a.valid and a.error], seconds=generation.seconds,
         tokens=sum(len(a.token_log_probs) for a in generation.attempts),
     )
+    if why is None and outcome.accepted is False:
+        why = not_confident(outcome)
+    if why is not None:
+        if not force:
+            raise GenerationRefused(why, generation.attempts, guess=outcome)
+        mark_not_accepted(outcome, why)
+    return outcome
+
+
+def mark_not_accepted(outcome: Outcome, why: str) -> None:
+    """A best guess written anyway says so in its metadata, so the editor and a reviewer see it."""
+    outcome.accepted = False
+    metadata = outcome.anrf.setdefault("metadata", {})
+    metadata["acceptance"] = NOT_ACCEPTED
+    metadata["declined_reason"] = why
 
 
 def from_remote(intent: StructuredIntent, answer: dict[str, Any], server_url: str, seconds: float) -> Outcome:

@@ -57,6 +57,7 @@ class Attempt:
     error_count: int = 0
     warning_count: int = 0
     repairs: int = 0  # misspelled names fixed before it assembled (`repair_name`)
+    verified: bool = False  # ran on probes of the request's reading and agreed on every one (models/verify.py)
 
     @property
     def mean_log_prob(self) -> float:
@@ -190,6 +191,11 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
     attempt.error_count, attempt.warning_count, errors = check(attempt.anrf)
     if errors:
         attempt.error = "; ".join(errors[:3])
+        return attempt
+    from models.verify import against_reading
+
+    verdict = against_reading(attempt.anrf, intent)
+    attempt.verified, attempt.error = verdict.verified, verdict.disagreement
     return attempt
 
 
@@ -330,15 +336,15 @@ class GeneratorModel:
         if not valid:
             reasons = "; ".join(f"#{i + 1}: {a.error}" for i, a in enumerate(attempts))
             raise GenerationError(f"no valid ANRF in {len(attempts)} attempt(s): {reasons}", attempts)
-        best = max(valid, key=lambda a: (-a.warning_count, a.mean_log_prob))
+        best = max(valid, key=lambda a: (a.verified, -a.warning_count, a.mean_log_prob))  # agreeing with the reading first
         assert best.anrf is not None
         mark_uncertain_nodes(best.anrf, best)
         generation = Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
         if self.calibration is not None:
-            from models.confidence import nonconformity
-
-            score = nonconformity(best.token_log_probs)
+            score = self.calibration.score(intent.confidence, best.token_log_probs, best.verified)
             generation.confidence = round(self.calibration.confidence(score), 4)
-            generation.accepted = self.calibration.accept(score)
+            from models.confidence import group_of
+
+            generation.accepted = self.calibration.accept(score, group_of(intent))
             best.anrf.setdefault("metadata", {})["confidence_score"] = f"{generation.confidence:.4f}"
         return generation

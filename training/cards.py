@@ -132,15 +132,15 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
 
 - Runtime: CTranslate2 int8 (`generator/`, {size_mb:.1f} MiB) + `tokenizer.json`; no torch.
 - Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
-- Calibration: {calibration.examples} calibration-split generations ({calibration.correct} correct); conformal threshold at
-  alpha {calibration.alpha} on the negative mean token log-probability: {calibration.threshold:.4f}.
+- Calibration: {calibration.examples} calibration-split generations ({calibration.correct} correct); {_score_line(calibration)};
+  conformal threshold at alpha {calibration.alpha}: {calibration.threshold:.4f}.
 
 ## Test split ({metrics['examples']:.0f} records, N-best {args.hypotheses})
 
 | metric | value | target |
 |---|---|---|
 {rows}
-{_kinds_table(metrics)}
+{_kinds_table(metrics, "", "end to end: requests read by the intent model" if "gold_examples" in metrics else "gold intents")}{_kinds_table(metrics, "gold_", "gold intents: the generator given the right reading")}
 ## Reproduce
 
 ```
@@ -151,9 +151,16 @@ anrf train generator --data {dataset['name']}/{dataset['version']} --out {args.o
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
 
-def _kinds_table(metrics: dict[str, Any]) -> str:
-    """The generator's figures per split kind (on the gold intents of the split), when the split has kinds."""
-    kinds = [k for k in ("catalog", "phrasing", "combination", "family") if f"{k}_examples" in metrics]
+def _score_line(calibration: Any) -> str:
+    if not getattr(calibration, "weights", None):
+        return "nonconformity: the negative mean token log-probability"
+    terms = ", ".join(f"{name} {w:+.3f}" for name, w in zip(calibration.feature_names, calibration.weights, strict=True))
+    return f"nonconformity: minus the log-odds of a logistic combination ({terms}; models/confidence.py)"
+
+
+def _kinds_table(metrics: dict[str, Any], prefix: str, title: str) -> str:
+    """The generator's figures per split kind, when the split has kinds (`prefix`: "" or "gold_")."""
+    kinds = [k for k in ("catalog", "phrasing", "combination", "family") if f"{prefix}{k}_examples" in metrics]
     if not kinds:
         return ""
     columns = ("examples", "validity", "execution_accuracy", "declined", "correct_among_accepted", "auroc", "ece", "brier", "coverage")
@@ -161,6 +168,6 @@ def _kinds_table(metrics: dict[str, Any]) -> str:
     def cell(value: Any, column: str) -> str:
         return "" if value is None else (f"{value:.0f}" if column == "examples" else f"{value:.4f}")
 
-    lines = ["", "## By split kind (gold intents)", "", "| kind | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
-    lines += [f"| {k} | " + " | ".join(cell(metrics.get(f"{k}_{c}"), c) for c in columns) + " |" for k in kinds]
+    lines = ["", f"## By split kind ({title})", "", "| kind | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    lines += [f"| {k} | " + " | ".join(cell(metrics.get(f"{prefix}{k}_{c}"), c) for c in columns) + " |" for k in kinds]
     return "\n".join(lines) + "\n"

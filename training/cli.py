@@ -202,11 +202,13 @@ def cmd_train_generator(args: argparse.Namespace) -> int:
         from training.generator_eval import calibrate
 
         model = GeneratorModel(out, device="cpu")
+        intent_model = _reading_model(args)
         records = storage.read_jsonl(summary["data"], "generation_calibration.jsonl", config.eval_limit)
-        calibration, _rows = calibrate(model, records, alpha=args.alpha, n=args.hypotheses)
+        calibration, _rows = calibrate(model, records, alpha=args.alpha, n=args.hypotheses, intent_model=intent_model)
         calibration.save(out)
         model.calibration = calibration
-        metrics, _report = evaluate_generator(model, summary["data"], "test", config.eval_limit, args.hypotheses, out / "evaluation")
+        metrics, _report = evaluate_generator(model, summary["data"], "test", config.eval_limit, args.hypotheses, out / "evaluation",
+                                              intent_model)
         write_generator_card(out, summary, metrics, calibration, args)
         return metrics, {}
 
@@ -220,19 +222,39 @@ def cmd_train_generator(args: argparse.Namespace) -> int:
 # -- evaluation ------------------------------------------------------------------------------------
 
 
-def evaluate_generator(model: Any, data_dir: str, split: str, limit: int | None, hypotheses: int, out: Path) -> tuple[dict[str, Any], Path]:
+def _reading_model(args: argparse.Namespace) -> Any:
+    """The intent model that reads the requests of an evaluation end to end (None: --gold-intents)."""
+    if getattr(args, "gold_intents", False):
+        return None
+    from models.intent import IntentModel
+
+    return IntentModel(getattr(args, "intent_model", None), device="cpu")
+
+
+def evaluate_generator(model: Any, data_dir: str, split: str, limit: int | None, hypotheses: int, out: Path,
+                       intent_model: Any = None) -> tuple[dict[str, Any], Path]:
+    """The split's figures end to end (requests read by `intent_model`, what users get) and, as
+    `gold_*`, on the records' gold intents (the generator given the right reading)."""
     from training import storage
     from training.generator_eval import metrics as compute
-    from training.generator_eval import reliability_png, run_split
+    from training.generator_eval import reliability_png, run_split, score_rows
     from training.registry import numeric
 
-    rows = run_split(model, storage.read_jsonl(data_dir, f"generation_{split}.jsonl", limit), n=hypotheses)
+    records = storage.read_jsonl(data_dir, f"generation_{split}.jsonl", limit)
+    weights = model.calibration.weights if model.calibration is not None else None
+    gold = run_split(model, records, n=hypotheses)
+    score_rows(gold, weights)
+    rows = gold if intent_model is None else run_split(model, records, n=hypotheses, intent_model=intent_model)
+    score_rows(rows, weights)
     metrics = compute(rows, model.calibration)
+    if intent_model is not None:
+        metrics |= {f"gold_{k}": v for k, v in compute(gold, model.calibration).items()}
     out.mkdir(parents=True, exist_ok=True)
     if model.calibration is not None:
         reliability_png(model.calibration, rows, out / "reliability.png")
+    reading = "gold intents" if intent_model is None else f"requests read by `{intent_model.directory}`; `gold_*`: gold intents"
     lines = [f"# Generator evaluation ({split} split)", "", f"- model: `{model.directory}` ({model.device}, {model.compute_type})",
-             f"- data: `{data_dir}`", "", "| metric | value |", "|---|---|"]
+             f"- data: `{data_dir}`", f"- reading: {reading}", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {v:.4f} |" for k, v in numeric(metrics).items()]
     failures = [r for r in rows if not r["correct"]][:10]
     lines += ["", "## First failures", ""] + [f"- `{r['id']}`: valid={r['valid']}" for r in failures] + ["", "![reliability](reliability.png)", ""]
@@ -276,7 +298,7 @@ def cmd_eval_generator(args: argparse.Namespace) -> int:
     data_dir = storage.resolve_version(args.data, args.data_root)
     model = GeneratorModel(args.model, device=args.device)
     out = Path(args.out or Path(model.directory) / "evaluation")
-    metrics, report = evaluate_generator(model, data_dir, args.split, args.limit, args.hypotheses, out)
+    metrics, report = evaluate_generator(model, data_dir, args.split, args.limit, args.hypotheses, out, _reading_model(args))
     return _evaluation(args, "anrf-generator-eval", model, metrics, out, report, data_dir)
 
 
@@ -332,6 +354,8 @@ def add_commands(sub: Any, data: Any) -> None:
 
 def _add_generation_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hypotheses", type=int, default=4, help="most hypotheses per request (default 4)")
+    parser.add_argument("--intent-model", help="the intent model that reads the requests for calibration and evaluation (default: bundled)")
+    parser.add_argument("--gold-intents", action="store_true", help="calibrate and evaluate on the records' gold intents instead")
 
 
 def _add_eval_arguments(parser: argparse.ArgumentParser, model: str) -> None:

@@ -11,30 +11,37 @@ from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.schema import StructuredIntent
-from models.confidence import Calibration, fit, nonconformity
+from models.confidence import Calibration, features, fit, fit_combination, group_of, nonconformity
 from models.confidence import coverage as calibration_coverage
 from models.confidence import summary as calibration_summary
 
 
 def executes_correctly(anrf: dict[str, Any], cases: list[dict[str, Any]]) -> bool:
-    """Every case returns what the reference returns (bounded steps per call)."""
+    """Every case returns what the reference returns (bounded steps per call). A case names the
+    reference's function; a program with one function under another name (the intent model read
+    another name from the text) is called by that one."""
     import json
 
+    from anrf_lsp.execution.cases import failures
+    from anrf_lsp.execution.graph import build_graph
     from anrf_lsp.format.document import load_document
-    from training.behaviour import Case
-    from training.proof import execution_problems
 
     doc = load_document(json.dumps(anrf))
-    if doc.model is None:
+    if doc.model is None or doc.model.execution.format != "graph":
         return False
-    calls = [Case(c["function"], c["args"]) for c in cases]
-    return not execution_problems(doc.model, calls, [c["expected"] for c in cases], max_steps=100_000)
+    functions = build_graph(doc.model.execution).functions
+    only = next(iter(functions)) if len(functions) == 1 else None
+    calls = [(c["function"] if c["function"] in functions or only is None else only, c["args"]) for c in cases]
+    return not failures(doc.model, calls, [c["expected"] for c in cases], max_steps=100_000, first_only=True)
 
 
-def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0, seed: int = 0) -> list[dict[str, Any]]:
-    """One row per record: its split kind, what came out, whether it is valid and correct, its score
-    and latency; a record the pipeline declines before decoding (a part the generator never trained
-    on) is a declined row. Sampling is seeded, so the same model scores the same every time."""
+def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: float = 30.0, seed: int = 0,
+              intent_model: Any = None) -> list[dict[str, Any]]:
+    """One row per record: its split kind, what came out, whether it is valid and correct, what the
+    confidence is computed from (the reading's probability, the likelihood, verified) and latency;
+    a record the pipeline declines before decoding is a declined row. With `intent_model` the request
+    text is analysed as a user's would be (end to end); without, the record's gold intent is used.
+    Sampling is seeded, so the same models score the same every time. `score_rows` adds the scores."""
     import ctranslate2
 
     from anrf_lsp.pipeline import refusal
@@ -43,12 +50,14 @@ def run_split(model: Any, records: list[dict[str, Any]], n: int = 4, timeout_s: 
     ctranslate2.set_random_seed(seed)
     rows = []
     for record in records:
-        intent = StructuredIntent.model_validate(record["intent"])
         started = time.perf_counter()
-        row: dict[str, Any] = {"id": record["id"], "reference": target_text(record), "kind": record.get("kind") or "catalog"}
+        gold = StructuredIntent.model_validate(record["intent"])
+        intent = gold if intent_model is None else intent_model.analyze(gold.description)
+        row: dict[str, Any] = {"id": record["id"], "reference": target_text(record), "kind": record.get("kind") or "catalog",
+                               "reading": intent.confidence, "likelihood": float("inf"), "verified": False, "group": group_of(intent)}
         why = refusal(intent, model)
         if why is not None:
-            row.update(valid=False, correct=False, text="", score=float("inf"), attempts=0, declined=True, reason=why)
+            row.update(valid=False, correct=False, text="", attempts=0, declined=True, reason=why)
         else:
             row.update(_decode(model, record, intent, n, timeout_s), declined=False)
         row["seconds"] = time.perf_counter() - started
@@ -64,9 +73,22 @@ def _decode(model: Any, record: dict[str, Any], intent: StructuredIntent, n: int
     except GenerationError as exc:
         best = max(exc.attempts, key=lambda a: a.mean_log_prob) if exc.attempts else None
         return {"valid": False, "correct": False, "text": best.text if best else "", "attempts": len(exc.attempts),
-                "score": nonconformity(best.token_log_probs) if best else float("inf")}
+                "likelihood": nonconformity(best.token_log_probs) if best else float("inf"), "verified": False}
     return {"valid": True, "correct": executes_correctly(generation.anrf, record["cases"]), "text": generation.best.text,
-            "score": nonconformity(generation.best.token_log_probs), "attempts": len(generation.attempts)}
+            "likelihood": nonconformity(generation.best.token_log_probs), "verified": generation.best.verified,
+            "attempts": len(generation.attempts)}
+
+
+def score_rows(rows: list[dict[str, Any]], weights: list[float] | None) -> None:
+    """Each row's nonconformity under the combination `weights` (None: the likelihood alone);
+    infinite for a row with no valid program."""
+    for r in rows:
+        if not r["valid"] or r["declined"]:
+            r["score"] = float("inf")
+        elif weights is None:
+            r["score"] = r["likelihood"]
+        else:
+            r["score"] = -sum(w * f for w, f in zip(weights, features(r["reading"], r["likelihood"], r["verified"]), strict=True))
 
 
 def auroc(scores: list[float], right: list[bool]) -> float | None:
@@ -93,15 +115,23 @@ def selective_figures(rows: list[dict[str, Any]], calibration: Calibration) -> d
 
     confidences = [0.0 if r["declined"] or not r["valid"] else calibration.confidence(r["score"]) for r in rows]
     right = [bool(r["correct"]) for r in rows]
-    accepted = [not r["declined"] and r["valid"] and calibration.accept(r["score"]) for r in rows]
+    accepted = [not r["declined"] and r["valid"] and calibration.accept(r["score"], r.get("group")) for r in rows]
     kept = [c for c, a in zip(right, accepted, strict=True) if a]
     return {"declined": 1 - sum(accepted) / max(1, len(rows)), "correct_among_accepted": sum(kept) / len(kept) if kept else None,
             "auroc": auroc(confidences, right), "ece": expected_calibration_error(confidences, right), "brier": brier_score(confidences, right)}
 
 
-def calibrate(model: Any, records: list[dict[str, Any]], alpha: float = 0.1, n: int = 4) -> tuple[Calibration, list[dict[str, Any]]]:
-    rows = run_split(model, records, n=n)
-    return fit([r["score"] for r in rows], [r["correct"] for r in rows], alpha=alpha), rows
+def calibrate(model: Any, records: list[dict[str, Any]], alpha: float = 0.1, n: int = 4,
+              intent_model: Any = None) -> tuple[Calibration, list[dict[str, Any]]]:
+    """Fit the combination on the valid generations of the calibration split, then the confidence
+    and the conformal threshold on the scores it gives (with `intent_model`: end to end)."""
+    rows = run_split(model, records, n=n, intent_model=intent_model)
+    valid = [r for r in rows if r["valid"] and not r["declined"]]
+    weights = None
+    if valid and len({r["correct"] for r in valid}) == 2:
+        weights = fit_combination([features(r["reading"], r["likelihood"], r["verified"]) for r in valid], [r["correct"] for r in valid])
+    score_rows(rows, weights)
+    return fit([r["score"] for r in rows], [r["correct"] for r in rows], alpha=alpha, weights=weights, groups=[r["group"] for r in rows]), rows
 
 
 def metrics(rows: list[dict[str, Any]], calibration: Calibration | None) -> dict[str, Any]:
@@ -123,7 +153,7 @@ def metrics(rows: list[dict[str, Any]], calibration: Calibration | None) -> dict
         "mean_attempts": statistics.fmean(r["attempts"] for r in rows) if rows else 0.0,
     }
     if calibration is not None:
-        out.update(calibration_summary(calibration, [r["score"] for r in rows], [r["correct"] for r in rows]))
+        out.update(calibration_summary(calibration, [r["score"] for r in rows], [r["correct"] for r in rows], [r.get("group", "") for r in rows]))
         out.update(selective_figures(rows, calibration))
     kinds = sorted({r.get("kind", "catalog") for r in rows})
     if len(kinds) > 1:  # per split kind: catalog, phrasing, combination, family
@@ -134,7 +164,8 @@ def metrics(rows: list[dict[str, Any]], calibration: Calibration | None) -> dict
             out[f"{kind}_execution_accuracy"] = sum(r["correct"] for r in part) / len(part)
             if calibration is not None:
                 out.update({f"{kind}_{k}": v for k, v in selective_figures(part, calibration).items()})
-                out[f"{kind}_coverage"] = calibration_coverage(calibration, [r["score"] for r in part], [r["correct"] for r in part])
+                out[f"{kind}_coverage"] = calibration_coverage(calibration, [r["score"] for r in part], [r["correct"] for r in part],
+                                                               [r.get("group", "") for r in part])
     return out
 
 

@@ -4,7 +4,6 @@ what the reference implementation returns on each test case."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -27,21 +26,6 @@ def prove(anrf: dict[str, Any], cases: list[Case], expected: list[Any]) -> list[
 
 def execution_problems(model: Any, cases: list[Case], expected: list[Any], max_steps: int = MAX_STEPS) -> list[str]:
     """Cases whose result differs from the reference (or that fail) when `model` is interpreted."""
-    from anrf_lsp.execution.interpreter import AnrfRuntimeError, Interpreter, Limits
-    from anrf_lsp.execution.ops import json_equal, json_repr
+    from anrf_lsp.execution.cases import failures
 
-    try:
-        graph = Interpreter(model).graph
-    except AnrfRuntimeError as exc:
-        return [f"cannot run: {exc}"]
-    problems = []
-    for case, want in zip(cases, expected, strict=True):
-        call = f"{case.function}({', '.join(json_repr(a) for a in case.args)})"
-        try:  # a fresh interpreter per case: the step limit is per call
-            got = Interpreter(model, Limits(max_steps=max_steps), graph=graph).run(case.function, copy.deepcopy(case.args))
-        except AnrfRuntimeError as exc:
-            problems.append(f"{call} failed: {exc}")
-            continue
-        if not json_equal(got, want):
-            problems.append(f"{call} returned {json_repr(got)}, the reference returns {json_repr(want)}")
-    return problems
+    return failures(model, [(c.function, c.args) for c in cases], expected, max_steps=max_steps)

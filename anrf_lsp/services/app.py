@@ -328,7 +328,7 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
         started = time.monotonic()
         outcome, why = await _run_cancellable(
             lambda cancelled: pipeline.generate(generator, intent, hypotheses=settings.hypotheses, timeout_s=settings.generation_timeout,
-                                                cancelled=cancelled, anrf_id=anrf_id),
+                                                cancelled=cancelled, anrf_id=anrf_id, force=body.force),
             request, settings.generation_timeout + CANCEL_GRACE_S)
         seconds = time.monotonic() - started
         queue.record(seconds)
@@ -348,7 +348,7 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
         if outcome.confidence is not None:
             metrics.confidence.observe(outcome.confidence)
         log.info("generated", extra={"anrfId": anrf_id, "generationId": generation_id, "ms": round(seconds * 1000, 1)})
-        return {"anrfId": anrf_id, "confidenceScore": outcome.confidence, "generationId": generation_id}
+        return {"anrfId": anrf_id, "confidenceScore": outcome.confidence, "accepted": outcome.accepted, "generationId": generation_id}
 
     if why == "disconnected":
         status, code = "cancelled", CLIENT_CLOSED

@@ -42,11 +42,14 @@ class GenerateRequest(_Body):
     structuredIntent: StructuredIntent
     constraints: list[IntentConstraint] | None = Field(None, description="replace the intent's constraints (default: keep them)")
     analysisId: uuid.UUID | None = Field(None, description="the /intent/analyze call this generation answers")
+    force: bool = Field(False, description="store the best guess instead of answering 422 when the request is declined "
+                                           "(its metadata says it was not accepted, and why)")
 
 
 class GenerateResponse(BaseModel):
     anrfId: uuid.UUID
     confidenceScore: float | None = Field(description="calibrated P(correct); null when the model is not calibrated")
+    accepted: bool | None = Field(None, description="false for a best guess stored with force; null when the model is not calibrated")
     generationId: uuid.UUID
 
 

@@ -6,7 +6,7 @@ an atom, `not`, or an `and`/`or` of two atoms) → transform → reducer. From i
 - `tree()`: the structured-intent-v2 behaviour expression (anrf_lsp.intent.behaviour);
 - `python()`: the Python function (the importer turns it into ANRF, so the space is built with
   the same code path a user's file takes);
-- `reference(args)`: the expected result, computed from the parts' callables, not from the code;
+- `reference(args)`: the expected result, the reading evaluated (anrf_lsp/intent/semantics.py), not the code;
 - `cases(rng)`: inputs, edge cases first (empty list, empty string, n = 0).
 
 The space is enumerated by index (`count()`, `spec_at(i)`), so a dataset samples it without
@@ -16,13 +16,13 @@ materialising hundreds of thousands of specs.
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from anrf_lsp.intent.behaviour import BehaviourNode, node
+from anrf_lsp.intent.semantics import edge_input, evaluate, operand_value, random_input
 
 from .parts import HELD_OUT_PARTS, PREDICATES, REDUCERS, SOURCES, TRANSFORMS, Predicate, Reducer, Source, Transform
 
@@ -39,11 +39,6 @@ class Atom:
         if not self.predicate.takes:
             return self.predicate.code
         return self.predicate.code.replace("{v}", self.predicate.param if self.value == PARAM else _literal(self.value))
-
-    def holds(self, x: Any, param: Any) -> bool:
-        if not self.predicate.takes:
-            return self.predicate.ref(x)
-        return self.predicate.ref(x, param if self.value == PARAM else self.value)
 
     def tree(self) -> BehaviourNode:
         if not self.predicate.takes:
@@ -65,15 +60,6 @@ class Condition:
         if self.connective:
             return f" {self.connective} ".join(f"({a.code()})" for a in self.atoms)
         return self.atoms[0].code()
-
-    def holds(self, x: Any, param: Any) -> bool:
-        if self.connective == "not":
-            return not self.atoms[0].holds(x, param)
-        if self.connective == "and":
-            return all(a.holds(x, param) for a in self.atoms)
-        if self.connective == "or":
-            return any(a.holds(x, param) for a in self.atoms)
-        return self.atoms[0].holds(x, param)
 
     def tree(self) -> BehaviourNode:
         if self.connective == "not":
@@ -142,19 +128,7 @@ class Spec:
     # -- the reference --
 
     def reference(self, args: list[Any]) -> Any:
-        elements = self.source.ref(args[0])
-        param = args[1] if len(args) > 1 else None
-        values, indices = [], []
-        for i, x in enumerate(elements):
-            if self.condition is not None:
-                ok = self.condition.holds(x, param)
-                if self.select == "take_while" and not ok:
-                    break
-                if not ok:
-                    continue
-            values.append(self.transform.ref(x))
-            indices.append(i)
-        return self.reducer.ref(values, indices)
+        return evaluate(self.tree(), args)
 
     # -- the program --
 
@@ -182,11 +156,11 @@ class Spec:
         return "\n".join(lines) + "\n"
 
     def cases(self, rng: random.Random) -> list[list[Any]]:
-        source = [_edge(self.source)] + [_input(self.source, rng) for _ in range(7)]
+        source = [edge_input(self.source.param_type)] + [random_input(self.source.param_type, rng) for _ in range(7)]
         pred = self.value_param()
         if pred is None:
             return [[s] for s in source]
-        return [[s, _param_value(pred, rng)] for s in source]
+        return [[s, operand_value(pred.takes, rng, pred.constants)] for s in source]
 
 
 # init lines, loop-body lines ({v}: the transformed element), lines after the loop
@@ -302,33 +276,3 @@ def sample(rng: random.Random, n: int) -> Iterator[Spec]:
     """`n` distinct behaviours drawn uniformly from the space."""
     for index in rng.sample(range(count()), n):
         yield spec_at(index)
-
-
-# -- inputs --------------------------------------------------------------------------------
-
-_WORDS = ("apple", "banana", "sky", "Tree", "level", "noon", "sing", "ring", "a", "the", "data", "easy", "ANT", "x", "stone", "")
-
-
-def _edge(source: Source) -> Any:
-    return {"str": "", "int": 0}.get(source.param_type, [])
-
-
-def _input(source: Source, rng: random.Random) -> Any:
-    size = rng.randint(1, 7)
-    if source.param_type == "list[float]":
-        return [rng.choice((rng.randint(-12, 12), rng.randint(-40, 40) / 4)) for _ in range(size)]
-    if source.param_type == "list[int]":
-        return [rng.randint(-15, 15) for _ in range(size)]
-    if source.param_type == "list[str]":
-        return [rng.choice(_WORDS) for _ in range(size)]
-    if source.param_type == "str":
-        return "".join(rng.choice(string.ascii_letters + "  0123456789aeiou") for _ in range(rng.randint(1, 14)))
-    return rng.randint(0, 12)
-
-
-def _param_value(pred: Predicate, rng: random.Random) -> Any:
-    if pred.takes == "num":
-        return rng.choice((rng.randint(-5, 12), rng.randint(-20, 20) / 4))
-    if pred.takes == "int":
-        return rng.randint(1, 6)
-    return rng.choice((*pred.constants, rng.choice(string.ascii_lowercase)))
