@@ -26,10 +26,17 @@ class GenerationRefused(RuntimeError):
     not confident enough); `attempts` are the rejected hypotheses, if any were decoded; `guess` is the
     best program when there is one to write anyway (`generate(force=True)`)."""
 
-    def __init__(self, message: str, attempts: list[Any] | None = None, guess: Outcome | None = None):
+    def __init__(self, message: str, attempts: list[Any] | None = None, guess: Outcome | None = None,
+                 intent: StructuredIntent | None = None):
         super().__init__(message)
         self.attempts = attempts or []
         self.guess = guess
+        self.intent = intent or (guess.intent if guess is not None else None)
+
+    @property
+    def can_force(self) -> bool:
+        """Whether "generate anyway" has a best guess to write."""
+        return self.guess is not None or (self.intent is not None and can_guess(self.intent))
 
 
 # -- analyze ------------------------------------------------------------------------------------
@@ -101,9 +108,6 @@ def can_guess(intent: StructuredIntent) -> bool:
     if intent.intent_type == "out_of_scope" or intent.target is None or intent.uncovered_words:
         return False
     return intent.behaviour.is_known() if intent.behaviour is not None else intent.operation != UNKNOWN_OPERATION
-
-
-NOT_ACCEPTED = "not accepted"  # metadata.acceptance of a best guess written anyway (its reason in metadata.declined_reason)
 
 
 def not_confident(outcome: Outcome) -> str:
@@ -189,13 +193,13 @@ def generate(
 
     why = refusal(intent, generator)
     if why is not None and not (force and can_guess(intent)):
-        raise GenerationRefused(why)
+        raise GenerationRefused(why, intent=intent)
     try:
         generation = generator.generate(intent, n=hypotheses, timeout_s=timeout_s, progress=progress, cancelled=cancelled, anrf_id=anrf_id)
     except GenerationCancelled:
         raise
     except GenerationError as exc:
-        raise GenerationRefused(str(exc), exc.attempts) from exc
+        raise GenerationRefused(str(exc), exc.attempts, intent=intent) from exc
     outcome = Outcome(
         intent=intent, anrf=generation.anrf, confidence=generation.confidence, accepted=generation.accepted,
         generation_id=str(uuid.uuid4()), model=getattr(generator, "name", str(getattr(generator, "directory", type(generator).__name__))),
@@ -214,16 +218,19 @@ def generate(
 
 def mark_not_accepted(outcome: Outcome, why: str) -> None:
     """A best guess written anyway says so in its metadata, so the editor and a reviewer see it."""
+    from anrf_lsp.format.confidence import ACCEPTANCE_KEY, DECLINED_REASON_KEY, NOT_ACCEPTED
+
     outcome.accepted = False
     metadata = outcome.anrf.setdefault("metadata", {})
-    metadata["acceptance"] = NOT_ACCEPTED
-    metadata["declined_reason"] = why
+    metadata[ACCEPTANCE_KEY] = NOT_ACCEPTED
+    metadata[DECLINED_REASON_KEY] = why
 
 
 def from_remote(intent: StructuredIntent, answer: dict[str, Any], server_url: str, seconds: float) -> Outcome:
     """An Outcome for a generation an `anrf serve` instance made (RemoteClient.generate's answer)."""
     anrf = answer["document"]
-    return Outcome(intent=intent, anrf=anrf, confidence=answer.get("confidenceScore"), accepted=None,
+    accepted = answer.get("accepted")
+    return Outcome(intent=intent, anrf=anrf, confidence=answer.get("confidenceScore"), accepted=accepted if isinstance(accepted, bool) else None,
                    generation_id=str(answer.get("generationId") or ""), model=server_url, verification=Verification.of(anrf),
                    seconds=seconds, remote=True)
 

@@ -17,7 +17,11 @@ from anrf_lsp.intent.schema import StructuredIntent
 
 
 class RemoteError(RuntimeError):
-    pass
+    """The server could not be reached or answered an error; `status` is its HTTP status, if it answered."""
+
+    def __init__(self, message: str, status: int | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.status, self.reason = status, reason
 
 
 class RemoteClient:
@@ -39,18 +43,19 @@ class RemoteClient:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RemoteError(f"the ANRF server at {self.url} sent an unexpected intent: {exc}") from None
 
-    def generate(self, intent: StructuredIntent, analysis_id: str | None = None) -> dict[str, Any]:
+    def generate(self, intent: StructuredIntent, analysis_id: str | None = None, force: bool = False) -> dict[str, Any]:
         """POST /generate, then the generated document (GET /anrf/{anrfId}?format=json):
-        {anrfId, confidenceScore, generationId, document}."""
+        {anrfId, confidenceScore, accepted, generationId, document}. A declined request is a RemoteError
+        with status 422 and the server's reason."""
         answer = self.request("POST", "/generate", {"structuredIntent": intent.model_dump(mode="json"),
                                                     "constraints": [c.model_dump(mode="json") for c in intent.constraints],
-                                                    "analysisId": analysis_id})
+                                                    "analysisId": analysis_id, "force": force})
         if not isinstance(answer, dict) or not isinstance(answer.get("anrfId"), str):
             raise RemoteError(f"the ANRF server at {self.url} sent an unexpected generation answer")
         document = self.request("GET", f"/anrf/{urllib.parse.quote(answer['anrfId'], safe='')}?format=json")
         if not isinstance(document, dict):
             raise RemoteError(f"the ANRF server at {self.url} sent something other than an ANRF document for {answer['anrfId']}")
-        return {"anrfId": answer["anrfId"], "confidenceScore": answer.get("confidenceScore"),
+        return {"anrfId": answer["anrfId"], "confidenceScore": answer.get("confidenceScore"), "accepted": answer.get("accepted"),
                 "generationId": answer.get("generationId"), "document": document}
 
     def feedback(self, generation_id: str, accepted: bool, corrected_anrf: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,7 +73,8 @@ class RemoteClient:
             with urllib.request.urlopen(req, timeout=self.timeout_s) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
-            raise RemoteError(f"the ANRF server at {self.url} answered {exc.code} to {method} {path}: {_error_text(exc)}") from None
+            text = _error_text(exc)
+            raise RemoteError(f"the ANRF server at {self.url} answered {exc.code} to {method} {path}: {text}", exc.code, text) from None
         except TimeoutError:
             raise RemoteError(f"the ANRF server at {self.url} did not answer {method} {path} within {self.timeout_s:g} s") from None
         except (urllib.error.URLError, OSError) as exc:

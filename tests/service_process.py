@@ -2,7 +2,8 @@
 a tmp data dir (registry + SQLite), wait for /readyz, always stopped afterwards.
 
 Also a stub generator (`stub_generator`), loaded by the server through ANRF_SERVE_GENERATOR_FACTORY:
-it "decodes" for as long as the intent's description asks (`sleep:SECONDS`), honouring the
+it "decodes" for as long as the intent's description asks (`sleep:SECONDS`; "fail": no valid program,
+"unsure": one the acceptance rule turns down), honouring the
 `cancelled` hook and `timeout_s` like the real one, then returns the public sum example. It
 makes queueing, timeouts and client disconnects testable without a trained generator."""
 
@@ -146,7 +147,9 @@ class StubGenerator:
             raise GenerationError("no valid ANRF in 1 attempt(s): #1: ANRF104 dangling reference", [Attempt("x", [-0.5, -0.5])])
         document = copy.deepcopy(self.document) | {"anrf_id": anrf_id or "stub"}
         attempt = Attempt(text="stub", token_log_probs=[-0.1] * 10, anrf=document)
-        return Generation(anrf=document, best=attempt, attempts=[attempt], seconds=time.monotonic() - started, confidence=0.9, accepted=True)
+        unsure = "unsure" in intent.description  # a program the acceptance rule turns down
+        return Generation(anrf=document, best=attempt, attempts=[attempt], seconds=time.monotonic() - started,
+                          confidence=0.31 if unsure else 0.9, accepted=not unsure)
 
 
 def stub_generator(ref: str | None, device: str) -> StubGenerator:

@@ -63,3 +63,67 @@ def test_edge_cases(tmp_path):
     calibration.save(tmp_path)
     assert Calibration.load(tmp_path) == calibration
     assert Calibration.load(tmp_path / "missing") is None
+
+
+def shifted_generations(n: int, seed: int) -> list[tuple[float, list[float], bool, str, bool]]:
+    """(reading probability, token log-probs, verified, group, correct): a model whose likelihood is
+    high whether it is right or not (it learned a lookup), while the reading's probability and the
+    verifier carry the signal, as on requests outside the catalog."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        group = rng.choice(("composition", "named"))
+        reading = rng.uniform(0.3, 1.0)
+        reading_right = rng.random() < reading
+        verified = group == "composition" and rng.random() < 0.9
+        program_right = verified or rng.random() < (0.5 if group == "composition" else 0.85)
+        log_probs = [-abs(rng.gauss(0.02, 0.01))] * 20  # confident either way
+        out.append((reading, log_probs, verified, group, reading_right and program_right))
+    return out
+
+
+def _combined(rows, weights):
+    from models.confidence import features
+
+    return [-sum(w * f for w, f in zip(weights, features(r, nonconformity(lp), v), strict=True)) for r, lp, v, _g, _c in rows]
+
+
+def test_the_combination_tells_right_from_wrong_where_the_likelihood_cannot(tmp_path):
+    from models.confidence import features, fit_combination
+    from training.generator_eval import auroc
+
+    train, fresh = shifted_generations(3000, 5), shifted_generations(3000, 6)
+    weights = fit_combination([features(r, nonconformity(lp), v) for r, lp, v, _g, _c in train], [c for *_, c in train])
+    calibration = fit(_combined(train, weights), [c for *_, c in train], weights=weights, groups=[g for *_, g, _c in train])
+    right = [c for *_, c in fresh]
+    combined = [calibration.confidence(calibration.score(r, lp, v)) for r, lp, v, _g, _c in fresh]
+    likelihood_only = [-nonconformity(lp) for _r, lp, *_ in fresh]
+    assert auroc(combined, right) > 0.7 > (auroc(likelihood_only, right) or 0.5) + 0.15
+    assert expected_calibration_error(combined, right) < 0.05
+    calibration.save(tmp_path)
+    loaded = Calibration.load(tmp_path)
+    assert loaded == calibration and loaded.score(0.9, [-0.1], True) < loaded.score(0.4, [-0.1], True)
+
+
+def test_each_group_keeps_one_minus_alpha_of_its_correct_outputs():
+    from models.confidence import features, fit_combination
+
+    train, fresh = shifted_generations(4000, 7), shifted_generations(20000, 8)
+    weights = fit_combination([features(r, nonconformity(lp), v) for r, lp, v, _g, _c in train], [c for *_, c in train])
+    calibration = fit(_combined(train, weights), [c for *_, c in train], weights=weights, groups=[g for *_, g, _c in train])
+    assert set(calibration.group_thresholds or {}) == {"composition", "named"}
+    scores = _combined(fresh, weights)
+    for group in ("composition", "named"):
+        part = [(s, c) for s, (*_, g, c) in zip(scores, fresh, strict=True) if g == group]
+        kept = coverage(calibration, [s for s, _ in part], [c for _, c in part], [group] * len(part))
+        assert abs(kept - 0.9) < 0.03, (group, kept)
+
+
+def test_a_calibration_from_before_the_combination_still_loads_and_scores_by_likelihood(tmp_path):
+    import json
+
+    old = {"alpha": 0.1, "threshold": 0.5, "knots_x": [0.1, 1.0], "knots_y": [0.9, 0.1], "examples": 10, "correct": 5}
+    (tmp_path / "calibration.json").write_text(json.dumps(old))
+    calibration = Calibration.load(tmp_path)
+    assert calibration is not None and calibration.weights is None
+    assert calibration.score(0.01, [-0.2, -0.4], False) == pytest.approx(0.3) and calibration.accept(0.3, "named")

@@ -147,3 +147,18 @@ def test_no_hints_without_scores():
 )
 def test_score_parsing(value, score):
     assert parse_score(value) == score
+
+
+def test_a_best_guess_written_anyway_says_it_was_not_accepted():
+    raw = sum_doc()
+    raw["metadata"].update({"confidence_score": "0.31", "acceptance": "not accepted", "declined_reason": "low confidence 0.31; best guess: x"})
+    text = json.dumps(raw, indent=2)
+    doc, index = open_doc(text)
+    (hint,) = inlay_hints(doc, 0, len(text), index)
+    assert hint.label == "confidence 0.31, not accepted" and "written anyway: low confidence 0.31" in hint.tooltip
+    markdown, _ = card(text, '"confidence_score"')
+    assert "**Not accepted**: written anyway although declined (low confidence 0.31; best guess: x)" in markdown
+    raw["metadata"]["acceptance"] = "accepted"  # anything else is not a decline
+    text = json.dumps(raw, indent=2)
+    doc, index = open_doc(text)
+    assert inlay_hints(doc, 0, len(text), index)[0].label == "confidence 0.31"

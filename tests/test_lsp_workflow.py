@@ -221,12 +221,45 @@ async def test_selection_in_markdown_and_analyze(client: LanguageClient):
     result = await _run(client, actions["ANRF: Generate from intent"])
     assert Path(result["path"]) == root / "anrf" / "flip.anrf.json" and result["verification"]["errors"] == 0
 
-    # Prose that asks for nothing: a clear message, no file.
+    # Prose that asks for nothing: declined with a clear message, no file, nothing to force.
     thanks = await _actions(client, uri, (5, 0), (5, len("Thanks.")))
-    with pytest.raises(JsonRpcException, match="out of scope"):
-        await _run(client, thanks["ANRF: Generate from intent"])
-    assert any(m.type == types.MessageType.Error and "not a request ANRF can generate" in m.message for m in client.messages)
+    declined = await _run(client, thanks["ANRF: Generate from intent"])
+    assert declined["declined"] and "out of scope" in declined["reason"] and not declined["canForce"]
+    assert any(m.type == types.MessageType.Warning and "not a request ANRF can generate" in m.message for m in client.messages)
     assert sorted(p.name for p in (root / "anrf").iterdir()) == ["flip.anrf.json"]
+
+
+UNSURE = "import json\n\n# anrf: sort a list of dictionaries by a key\n\nrows = []\n"
+
+
+async def test_a_declined_request_says_why_on_its_comment_and_can_be_generated_anyway(client: LanguageClient):
+    """The bundled intent model is unsure of this request (it reads it as join_words at a low probability):
+    nothing is written, the reason is in a message, the comment's hint and hover; "Generate anyway" writes
+    the best guess, marked as not accepted."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    uri = _open(client, root / "rows.py", UNSURE, "python")
+    actions = await _actions(client, uri, (2, 5))
+    declined = await _run(client, actions["ANRF: Generate from intent"])
+    assert declined["declined"] and declined["canForce"] and declined["reason"].startswith("low confidence"), declined
+    assert not (root / "anrf").exists()
+    assert any(m.type == types.MessageType.Warning and m.message.startswith("ANRF declined: low confidence")
+               and "Generate anyway" in m.message for m in client.messages)
+
+    whole = types.Range(start=types.Position(0, 0), end=types.Position(5, 0))
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(text_document=types.TextDocumentIdentifier(uri=uri), range=whole))
+    assert hints and hints[0].position.line == 2 and hints[0].label.startswith("ANRF declined: low confidence")
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri),
+                                                                     position=types.Position(2, 12)))
+    assert "**Declined**: nothing was written" in hover.contents.value and "Generate anyway" in hover.contents.value
+
+    actions = await _actions(client, uri, (2, 5))
+    forced = await _run(client, actions["ANRF: Generate anyway (best guess, not accepted)"])
+    written = json.loads(Path(forced["path"]).read_text())
+    assert forced["accepted"] is False and written["metadata"]["acceptance"] == "not accepted"
+    assert written["metadata"]["declined_reason"].startswith("low confidence")
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(text_document=types.TextDocumentIdentifier(uri=uri), range=whole))
+    assert "not accepted" in hints[0].label and "anrf/" in hints[0].label
+    assert "ANRF: Generate anyway (best guess, not accepted)" not in await _actions(client, uri, (2, 5))
 
 
 async def test_accept_and_reject_record_feedback(client: LanguageClient):

@@ -156,7 +156,12 @@ def test_generate_declines_a_request_outside_what_the_models_know(tmp_path):
     result = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key", "--out", str(out)],
                             check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 3 and "nothing was generated" in result.stderr, result.stderr
-    assert not out.exists()
+    assert "--force writes the best guess" in result.stderr and not out.exists()
+    forced = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key", "--out", str(out), "--force"],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert forced.returncode == 0 and "not accepted: low confidence" in forced.stdout, forced.stdout + forced.stderr
+    written = json.loads(out.read_text())
+    assert written["metadata"]["acceptance"] == "not accepted" and written["metadata"]["declined_reason"].startswith("low confidence")
 
 
 def test_the_bundled_generator_says_what_it_was_trained_on():
@@ -164,3 +169,52 @@ def test_the_bundled_generator_says_what_it_was_trained_on():
     assert len(config["operations"]) >= 250 and {"max", "filter_even", "reverse_string"} <= set(config["operations"])
     assert {"fold", "filter", "positive", "sum", "square"} <= set(config["parts"])
     assert not {"cube", "palindrome", "shortest", "divisible_by", "capitalize"} & set(config["parts"])  # held-out families: declined
+
+
+class _Unsure:
+    """A generator whose one valid program the acceptance rule turns down (confidence 0.31)."""
+
+    name = "unsure"
+    operations = None
+    parts = None
+
+    def generate(self, intent, n=4, timeout_s=30.0, progress=None, cancelled=None, anrf_id=None):
+        from models.generator import Attempt, Generation
+
+        anrf = json.loads((ROOT / "examples" / "valid" / "sum.anrf.json").read_text())
+        anrf.setdefault("metadata", {})["confidence_score"] = "0.3100"
+        return Generation(anrf=anrf, best=Attempt(text="", token_log_probs=[-0.1]), attempts=[], confidence=0.31, accepted=False)
+
+
+def _sum_intent() -> StructuredIntent:
+    return StructuredIntent(intent_type="create_function", target={"kind": "function", "name": "total"}, operation="sum",
+                            confidence=0.9, description="add up the numbers")
+
+
+def test_a_program_the_acceptance_rule_turns_down_is_declined_with_the_best_guess_in_words():
+    with pytest.raises(pipeline.GenerationRefused) as declined:
+        pipeline.generate(_Unsure(), _sum_intent())
+    message = str(declined.value)
+    assert message.startswith("low confidence 0.31") and "best guess: the catalog behaviour “sum”" in message
+    assert declined.value.can_force and declined.value.guess is not None
+
+
+def test_forced_the_best_guess_is_written_and_says_it_was_not_accepted():
+    from anrf_lsp.format.confidence import not_accepted
+
+    outcome = pipeline.generate(_Unsure(), _sum_intent(), force=True)
+    assert outcome.accepted is False and outcome.confidence == 0.31
+    assert not_accepted(outcome.anrf).startswith("low confidence 0.31")
+    assert outcome.anrf["metadata"]["acceptance"] == "not accepted"
+
+
+def test_force_guesses_an_unsure_reading_but_never_one_it_did_not_understand():
+    unsure = _sum_intent().model_copy(update={"confidence": 0.2})
+    assert pipeline.refusal(unsure) is not None and pipeline.can_guess(unsure)
+    assert pipeline.generate(_Unsure(), unsure, force=True).accepted is False
+    not_understood = unsure.model_copy(update={"operation": "unknown"})
+    assert not pipeline.can_guess(not_understood)
+    with pytest.raises(pipeline.GenerationRefused, match="not understood") as refused:
+        pipeline.generate(_Unsure(), not_understood, force=True)
+    assert not refused.value.can_force
+    assert not pipeline.can_guess(StructuredIntent(intent_type="out_of_scope", description="hello"))

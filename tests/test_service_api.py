@@ -309,6 +309,18 @@ def test_stub_generate_chain(stub):
         assert c.post("/intent/analyze", json={"inputText": "x"}).status_code == 503  # intent model disabled
 
 
+def test_a_declined_generation_is_422_with_the_reason_and_force_stores_the_best_guess(stub):
+    with stub.client() as c:
+        declined = c.post("/generate", json={"structuredIntent": intent("unsure: add up a list")})
+        assert declined.status_code == 422, declined.text
+        assert declined.json()["error"].startswith("low confidence 0.31") and "best guess: the catalog behaviour “sum”" in declined.json()["error"]
+        forced = c.post("/generate", json={"structuredIntent": intent("unsure: add up a list"), "force": True})
+        assert forced.status_code == 200 and forced.json()["accepted"] is False and forced.json()["confidenceScore"] == 0.31
+        stored = c.get(f"/anrf/{forced.json()['anrfId']}", params={"format": "json"}).json()
+        assert stored["metadata"]["acceptance"] == "not accepted" and stored["metadata"]["declined_reason"].startswith("low confidence")
+        assert c.post("/generate", json={"structuredIntent": intent("add up a list")}).json()["accepted"] is True
+
+
 def test_queue_full(stub):
     results: dict[str, httpx.Response] = {}
 

@@ -5,8 +5,13 @@
   e.g. `"confidence.exec_node_3": "0.41"` (a convention of this project: the
   v1 format has no per-node field, and metadata is its one open map).
 
-The document score is a calibrated probability, from conformal calibration of
-the generator's scores, that the generated ANRF is correct (acceptable). A node
+The document score is a calibrated probability that the generated program is
+correct, estimated on requests like users' (including kinds the models never
+saw): it combines how sure the intent model is of its reading of the request,
+whether the program agreed with that reading on probe inputs, and the
+generator's likelihood. A program the acceptance rule turned down is only written
+when the user asks for it anyway; then `metadata.acceptance` is "not accepted"
+and `metadata.declined_reason` says why. A node
 score is the generator's probability of the least certain token it wrote for
 that node; the generator writes it only for nodes below its marking threshold,
 so the editor marks where to look first. Scores are read when they are numbers,
@@ -20,7 +25,9 @@ from typing import Any
 
 DOCUMENT_KEY = "confidence_score"
 NODE_PREFIX = "confidence."
-MEANING = "calibrated probability that the generated ANRF is correct (acceptable), from conformal calibration of the generator's scores"
+MEANING = ("calibrated probability that the program is correct, measured on requests like users' (including ones the models never saw): "
+           "the intent model's certainty of its reading, whether the program agreed with that reading on probe inputs, and the generator's likelihood")
+ACCEPTANCE_KEY, NOT_ACCEPTED, DECLINED_REASON_KEY = "acceptance", "not accepted", "declined_reason"
 NODE_MEANING = "the generator's probability of the least certain token it wrote for this node (low values mark where to look first)"
 
 
@@ -50,6 +57,15 @@ def metadata(tree: Any) -> dict:
 
 def document_score(tree: Any) -> float | None:
     return parse_score(metadata(tree).get(DOCUMENT_KEY))
+
+
+def not_accepted(tree: Any) -> str | None:
+    """Why a document was written although declined (a best guess the user asked for), or None."""
+    meta = metadata(tree)
+    if meta.get(ACCEPTANCE_KEY) != NOT_ACCEPTED:
+        return None
+    reason = meta.get(DECLINED_REASON_KEY)
+    return reason if isinstance(reason, str) and reason else "the acceptance rule turned it down"
 
 
 def node_scores(tree: Any) -> dict[str, float]:

@@ -20,7 +20,7 @@ from .fields import EXEC_EDGE, EXEC_NODE, SCOPE_LAYERS, SCOPE_LISTS, SCOPE_NAMES
 from .index import Definition, IdIndex, Reference
 
 if TYPE_CHECKING:
-    from .intent_links import Link
+    from .intent_links import Decline, Link
 
 MAX_LISTED = 5
 MAX_CONSTRAINTS = 8
@@ -201,7 +201,9 @@ def confidence_card(tree: dict, key: str) -> str:
     score = confidence.parse_score(raw)
     where = f"`metadata.{key}`" if key == confidence.DOCUMENT_KEY else f'`metadata["{key}"]`'
     if score is not None:
-        return f"**Confidence** {confidence.render(score)}: {confidence.meaning(key)} ({where})."
+        declined = confidence.not_accepted(tree) if key == confidence.DOCUMENT_KEY else None
+        verdict = f" **Not accepted**: written anyway although declined ({clip(declined, 300)})." if declined else ""
+        return f"**Confidence** {confidence.render(score)}: {confidence.meaning(key)} ({where}).{verdict}"
     if raw is None:
         return f"**Confidence**: none. {where} is not set, so nothing says how likely this ANRF is to be correct (it gives the {confidence.MEANING})."
     return f"**Confidence**: {where} is `{clip(raw, 30)}`, not a number between 0 and 1; it should hold the {confidence.meaning(key)}."
@@ -219,14 +221,20 @@ def _dicts(value: object) -> list[dict]:
 # -- intent comments in other documents (the editor workflow) ---------------------------
 
 
-def intent_comment_card(text: str, structured: dict | None, link: Link | None = None) -> str:
-    """Hover on an intent comment: the structured intent, and once generated the file, its confidence
-    with what it means, and the verification results."""
+def intent_comment_card(text: str, structured: dict | None, link: Link | None = None, declined: Decline | None = None,
+                        reading: str | None = None) -> str:
+    """Hover on an intent comment: the structured intent (`reading`: what it asks for, in words), and
+    once generated the file, its confidence with what it means, and the verification results; or why
+    it was declined."""
     lines = ["**ANRF intent**", "", f"> {clip(text, 400)}", ""]
     if structured:
-        lines += structured_intent_lines(structured)
-    else:
+        lines += structured_intent_lines(structured, reading)
+    elif declined is None:
         lines.append("_Not analyzed yet: use **ANRF: Analyze intent** or **ANRF: Generate from intent**._")
+    if declined is not None:
+        lines += ["", f"**Declined**: nothing was written. {clip(declined.reason, 500)}."]
+        if declined.can_force:
+            lines.append("_**ANRF: Generate anyway** writes the best guess, marked as not accepted in its metadata._")
     if link is None:
         return "\n".join(lines)
     name = link.file_uri.rsplit("/", 1)[-1]
@@ -236,6 +244,8 @@ def intent_comment_card(text: str, structured: dict | None, link: Link | None = 
         lines.append(f"- confidence: none (the generator is not calibrated; it would give the {confidence.MEANING})")
     else:
         lines.append(f"- confidence **{confidence.render(score)}**: {confidence.MEANING}")
+    if link.not_accepted:
+        lines.append(f"- **not accepted**: written anyway although declined ({clip(link.not_accepted, 300)})")
     errors, warnings, infos = link.errors, link.warnings, link.infos
     verdict = "passes every check" if errors == 0 else "has errors"
     lines.append(f"- verification: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {_plural(infos, 'info')})")
@@ -252,7 +262,7 @@ def intent_comment_card(text: str, structured: dict | None, link: Link | None = 
     return "\n".join(lines)
 
 
-def structured_intent_lines(intent: dict) -> list[str]:
+def structured_intent_lines(intent: dict, reading: str | None = None) -> list[str]:
     """The structured intent as Markdown list items: type, target, parameters, operation, constraints."""
     target = intent.get("target") if isinstance(intent.get("target"), dict) else None
     params = [p for p in intent.get("parameters") or [] if isinstance(p, dict)]
@@ -261,7 +271,11 @@ def structured_intent_lines(intent: dict) -> list[str]:
     if target:
         lines.append(f"- target: {target.get('kind', '?')} `{target.get('name', '?')}`")
     lines.append(f"- parameters: `({signature})` → `{intent.get('return_type', 'any')}`" if params else f"- parameters: none · returns `{intent.get('return_type', 'any')}`")
-    lines.append(f"- operation: `{intent.get('operation', 'unknown')}`")
+    behaviour = intent.get("behaviour")
+    if reading:
+        lines.append(f"- reads as: {clip(reading, 200)}")
+    if behaviour is None:
+        lines.append(f"- operation: `{intent.get('operation', 'unknown')}`")
     constraints = [c for c in intent.get("constraints") or [] if isinstance(c, dict)]
     if constraints:
         lines.append("- constraints: " + "; ".join(
@@ -269,7 +283,9 @@ def structured_intent_lines(intent: dict) -> list[str]:
     else:
         lines.append("- constraints: none")
     if isinstance(intent.get("confidence"), (int, float)):
-        lines.append(f"- intent confidence: {intent['confidence']:.2f} (probability of the intent type, from the intent model)")
+        what = ("calibrated probability that this reading is right" if intent.get("version") == 2
+                else "probability of the intent type") + ", from the intent model"
+        lines.append(f"- intent confidence: {intent['confidence']:.2f} ({what})")
     return lines
 
 

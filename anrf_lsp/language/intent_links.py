@@ -80,6 +80,21 @@ class Link:
     model: str = ""
     attempts: int | None = None
     seconds: float | None = None
+    not_accepted: str | None = None  # why, for a best guess written although declined
+
+
+@dataclass
+class Decline:
+    """A comment whose request was declined: why (the pipeline's words), and whether a best guess can
+    be written anyway."""
+
+    reason: str
+    can_force: bool = False
+
+    def short(self) -> str:
+        """The reason's first clause, for an inlay hint: "low confidence 0.31, below what the calibration accepts"."""
+        first = self.reason.split(";")[0].strip()
+        return first if len(first) <= 70 else first[:69] + "…"
 
 
 def properties(doc: Any) -> dict[str, Any]:
@@ -108,7 +123,8 @@ def link_of(doc: Any, file_uri: str, findings: list[Any] | None = None) -> Link 
     link = Link(file_uri=file_uri, source_uri=source, source_line=line, text_sha=sha,
                 anrf_id=doc.get("anrf_id") if isinstance(doc.get("anrf_id"), str) else "",
                 confidence=confidence.document_score(doc), structured_intent=structured if isinstance(structured, dict) else None,
-                generation_id=str(meta.get(GENERATION_ID, "")), model=str(meta.get(GENERATION_MODEL, "")))
+                generation_id=str(meta.get(GENERATION_ID, "")), model=str(meta.get(GENERATION_MODEL, "")),
+                not_accepted=confidence.not_accepted(doc))
     set_findings(link, findings or [])
     return link
 
@@ -165,5 +181,7 @@ def summary(link: Link) -> str:
     """`anrf/biggest.anrf.json · confidence 0.87 · 0 errors` (the inlay hint on the comment)."""
     name = link.file_uri.rsplit("/", 1)[-1]
     score = "uncalibrated" if link.confidence is None else f"confidence {confidence.render(link.confidence)}"
+    if link.not_accepted:
+        score += ", not accepted"
     errors = f"{link.errors} error" + ("" if link.errors == 1 else "s")
     return f"→ {FOLDER}/{name} · {score} · {errors}"

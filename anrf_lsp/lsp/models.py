@@ -16,7 +16,7 @@ from concurrent.futures import Executor
 from typing import Any
 
 from anrf_lsp import pipeline
-from anrf_lsp.remote import RemoteClient
+from anrf_lsp.remote import RemoteClient, RemoteError
 from anrf_lsp.settings import RemoteServer, Settings
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,11 @@ class ModelHost:
         return await loop.run_in_executor(self._executor, model.analyze, text)
 
     async def generate(self, intent: Any, settings: Settings, cancelled: Callable[[], bool],
-                       progress: Callable[[int], None] | None = None) -> pipeline.Outcome:
+                       progress: Callable[[int], None] | None = None, force: bool = False) -> pipeline.Outcome:
         """ANRF for a StructuredIntent through the generation pipeline: locally (the generator loads on first use)
-        with `cancelled` polled by the decoder at every token, or by the remote server. Raises GenerationRefused,
-        GenerationCancelled, ModelNotFound or RemoteError."""
+        with `cancelled` polled by the decoder at every token, or by the remote server. Raises GenerationRefused
+        (also for the server's 422: declined), GenerationCancelled, ModelNotFound or RemoteError. `force`: the best
+        guess instead of declining."""
         from models.generator import GenerationCancelled
 
         if settings.server.url:
@@ -78,13 +79,19 @@ class ModelHost:
             started = time.monotonic()
             known = self._remote_analyses.get(id(intent))
             analysis_id = known[1] if known is not None and known[0] is intent else None
-            task = asyncio.ensure_future(asyncio.to_thread(client.generate, intent, analysis_id))
+            task = asyncio.ensure_future(asyncio.to_thread(client.generate, intent, analysis_id, force))
             while not task.done():
                 await asyncio.wait([task], timeout=0.05)
                 if cancelled():
                     task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)  # no "never retrieved"
                     raise GenerationCancelled("generation cancelled")
-            return pipeline.from_remote(intent, task.result(), remote.url, time.monotonic() - started)
+            try:
+                answer = task.result()
+            except RemoteError as exc:
+                if exc.status == 422:  # the server declined: the same decline as a local one
+                    raise pipeline.GenerationRefused(exc.reason or str(exc), intent=intent) from exc
+                raise
+            return pipeline.from_remote(intent, answer, remote.url, time.monotonic() - started)
 
         def run() -> pipeline.Outcome:
             if cancelled():  # cancelled while waiting for the slot
@@ -93,7 +100,7 @@ class ModelHost:
             if cancelled():
                 raise GenerationCancelled("generation cancelled")
             return pipeline.generate(model, intent, hypotheses=settings.hypotheses, timeout_s=settings.generation_timeout_s,
-                                     cancelled=cancelled, progress=progress)
+                                     cancelled=cancelled, progress=progress, force=force)
 
         return await asyncio.get_running_loop().run_in_executor(self._executor, run)
 

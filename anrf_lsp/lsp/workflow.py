@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from lsprotocol import types
 
@@ -57,7 +57,8 @@ REJECT_COMMAND = "anrf.reject"
 GENERATE_KIND = "refactor.anrf"  # code action kinds: Generate/Analyze/Regenerate (lightbulb menu)
 FEEDBACK_KIND = "source.anrf"  # Accept/Reject: about the whole file (Source Action menu)
 SCAN_INTERVAL_S = 5.0  # a document opened within this time of the last scan reuses it
-MAX_ANALYSES = 256  # remembered "Analyze intent" results (for hover)
+MAX_ANALYSES = 256  # remembered "Analyze intent" results (for hover), and declines (for hints, hover, Generate anyway)
+FORCE_TITLE = "ANRF: Generate anyway (best guess, not accepted)"
 
 # The ExecuteCommandParams of the command being handled (pygls hands handlers only the arguments;
 # the work-done token is in the params). Set by AnrfProtocol, read by the command handlers.
@@ -93,6 +94,7 @@ class Request:
     uri: str | None = None  # the document holding the comment/selection (or the ANRF file to regenerate)
     line: int = 0
     regenerate: bool = False
+    force: bool = False  # "Generate anyway": the best guess, marked not accepted, instead of declining
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Workflow:
         self._jobs: dict[str, Job] = {}
         self._links: dict[str, Link] = {}  # generated file URI -> link (scanned, generated here, or from an open ANRF file)
         self._analyses: dict[tuple[str, str], dict[str, Any]] = {}  # (source URI, text hash) -> structured intent
+        self._declines: dict[tuple[str, str], intent_links.Decline] = {}  # (source URI, text hash) -> why it was declined
         self._intents: dict[str, tuple[int | None, list[Intent]]] = {}  # open non-ANRF document -> (version, intents)
         self._reserved: set[str] = set()  # file paths handed to running generations
         self._scan_cache: dict[str, tuple[tuple[float, int], Link | None]] = {}
@@ -220,10 +223,15 @@ class Workflow:
             return []
         argument = {"uri": uri, "text": intent.text, "line": text.count("\n", 0, intent.start), "kind": intent.kind}
         short = intent_comments.clean(intent.text)[:60]
-        return [
+        actions = [
             convert.command_action("ANRF: Generate from intent", GENERATE_KIND, GENERATE_COMMAND, f"Generate ANRF: {short}", argument),
             convert.command_action("ANRF: Analyze intent", GENERATE_KIND, ANALYZE_COMMAND, f"Analyze: {short}", argument),
         ]
+        declined = self._declines.get((uri, intent_links.text_hash(intent.text)))
+        if declined is not None and declined.can_force:
+            actions.insert(1, convert.command_action(FORCE_TITLE, GENERATE_KIND, GENERATE_COMMAND, f"Generate anyway: {short}",
+                                                     {**argument, "force": True}))
+        return actions
 
     def anrf_code_actions(self, uri: str, tree: Any, only: list[str] | None) -> list[types.CodeAction]:
         """Inside an ANRF file: Regenerate from intent (its description), Accept / Reject (generated files)."""
@@ -258,7 +266,7 @@ class Workflow:
         sha = intent_links.text_hash(intent.text)
         link = intent_links.best_match(list(self._links.values()), uri, sha, text.count("\n", 0, intent.start))
         structured = (link.structured_intent if link else None) or self._analyses.get((uri, sha))
-        markdown = intent_comment_card(intent.text, structured, link)
+        markdown = intent_comment_card(intent.text, structured, link, self._declines.get((uri, sha)), _reading(structured))
         rng = types.Range(start=textsync.position_at(text, intent.start, encoding), end=textsync.position_at(text, intent.end, encoding))
         return convert.hover(markdown, rng, self.host.markdown())
 
@@ -266,16 +274,17 @@ class Workflow:
         from anrf_lsp.language.inlay import intent_comment_hints
 
         found = self.intents(uri)
-        if not found or not found[1] or not self._links:
+        if not found or not found[1] or not (self._links or self._declines):
             return []
         text, intents = found
         encoding = self.host.encoding()
         links = list(self._links.values())
-        linked = []
+        linked: list[tuple[Intent, Link | intent_links.Decline]] = []
         for intent in intents:
-            link = intent_links.best_match(links, uri, intent_links.text_hash(intent.text), text.count("\n", 0, intent.start))
-            if link is not None:
-                linked.append((intent, link))
+            sha = intent_links.text_hash(intent.text)
+            link = intent_links.best_match(links, uri, sha, text.count("\n", 0, intent.start))
+            if link is not None or (uri, sha) in self._declines:
+                linked.append((intent, link or self._declines[(uri, sha)]))
         start, end = textsync.offset_at(text, rng.start, encoding), textsync.offset_at(text, rng.end, encoding)
         return [convert.inlay_hint(textsync.position_at(text, h.offset, encoding), h.label, h.tooltip)
                 for h in intent_comment_hints(text, linked, start, end)]
@@ -386,11 +395,12 @@ class Workflow:
             log.info("generation %s cancelled; it stopped %.0f ms after the cancel request", job.id, after)
             self._end_progress(job, "cancelled")
             return {"cancelled": True, "stoppedAfterMs": round(after, 1)}
-        except (GenerationRefused, GenerationError, ModelNotFound, RemoteError, WorkflowError, OSError) as exc:
-            message = f"anrf: generation failed: {self._explain(exc, started)}"
-            self._show(types.MessageType.Error, message)
-            self._end_progress(job, "failed")
-            raise RuntimeError(message) from exc
+        except GenerationRefused as exc:
+            if time.monotonic() - started >= self.host.settings().generation_timeout_s:
+                self._failed(job, exc, started)
+            return self._declined(job, request, exc)
+        except (GenerationError, ModelNotFound, RemoteError, WorkflowError, OSError) as exc:
+            self._failed(job, exc, started)
         except Exception as exc:
             log.exception("generation %s failed", job.id)
             message = f"anrf: generation failed: {type(exc).__name__}: {exc}"
@@ -399,6 +409,26 @@ class Workflow:
             raise RuntimeError(message) from exc
         finally:
             self._jobs.pop(job.id, None)
+
+    def _failed(self, job: Job, exc: Exception, started: float) -> NoReturn:
+        message = f"anrf: generation failed: {self._explain(exc, started)}"
+        self._show(types.MessageType.Error, message)
+        self._end_progress(job, "failed")
+        raise RuntimeError(message) from exc
+
+    def _declined(self, job: Job, request: Request, exc: Any) -> dict[str, Any]:
+        """Nothing was written, and why is said where the user looks: a message, the comment's inlay hint
+        and hover, and a "Generate anyway" action on the comment when there is a best guess."""
+        reason, can_force = str(exc), bool(exc.can_force) and not request.force
+        if request.uri and not request.regenerate:
+            if len(self._declines) >= MAX_ANALYSES:
+                self._declines.pop(next(iter(self._declines)))
+            self._declines[(request.uri, intent_links.text_hash(request.text))] = intent_links.Decline(reason, can_force)
+            self._refresh_hints()
+        hint = f" Use “{FORCE_TITLE.removeprefix('ANRF: ')}” on the comment to write it marked as such." if can_force else ""
+        self._show(types.MessageType.Warning, f"ANRF declined: {reason}.{hint}")
+        self._end_progress(job, "declined")
+        return {"declined": True, "reason": reason, "canForce": can_force}
 
     def _explain(self, exc: Exception, started: float) -> str:
         from anrf_lsp.pipeline import GenerationRefused
@@ -416,8 +446,8 @@ class Workflow:
         intent = await self.host.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
-        if (why := pipeline.refusal(intent)) is not None:
-            raise pipeline.GenerationRefused(why)
+        if (why := pipeline.refusal(intent)) is not None and not (request.force and pipeline.can_guess(intent)):
+            raise pipeline.GenerationRefused(why, intent=intent)
         assert intent.target is not None
         structured = intent.model_dump(mode="json")
         loading = not self.host.models.generator_loaded(settings)
@@ -427,7 +457,7 @@ class Workflow:
         def on_tokens(steps: int) -> None:  # decoder thread
             loop.call_soon_threadsafe(self._report, job, f"generating: {steps} tokens", None)
 
-        result = await self.host.models.generate(intent, settings, job.cancel.is_set, on_tokens)
+        result = await self.host.models.generate(intent, settings, job.cancel.is_set, on_tokens, force=request.force)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
 
@@ -454,6 +484,8 @@ class Workflow:
             link.attempts, link.seconds = result.attempts, result.seconds
             self._links.pop(uri, None)
             self._links[uri] = link
+        if request.uri:
+            self._declines.pop((request.uri, intent_links.text_hash(request.text)), None)
         self.host.publish(analysis)  # at once, before the editor opens it
         self._end_progress(job, f"created {intent_links.FOLDER}/{path.name} ({result.describe()})")
         self._refresh_hints()
@@ -608,6 +640,20 @@ class Workflow:
         self.ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
 
+def _reading(structured: dict[str, Any] | None) -> str | None:
+    """What a structured intent asks for, in words (None when it cannot be read)."""
+    from pydantic import ValidationError
+
+    from anrf_lsp.intent.schema import StructuredIntent
+
+    if not structured or structured.get("target") is None:
+        return None
+    try:
+        return pipeline.reading_words(StructuredIntent.model_validate(structured))
+    except (ValidationError, ValueError):
+        return None
+
+
 def _request(args: tuple[Any, ...], command: str) -> Request:
     """The command's argument: the intent text, or {"text", "uri"?, "line"?, "regenerate"?}."""
     first = args[0] if args else None
@@ -616,5 +662,6 @@ def _request(args: tuple[Any, ...], command: str) -> Request:
     if isinstance(first, dict) and isinstance(first.get("text"), str):
         line = first.get("line")
         return Request(text=first["text"], uri=first.get("uri") if isinstance(first.get("uri"), str) else None,
-                       line=line if isinstance(line, int) and line >= 0 else 0, regenerate=bool(first.get("regenerate")))
+                       line=line if isinstance(line, int) and line >= 0 else 0, regenerate=bool(first.get("regenerate")),
+                       force=first.get("force") is True)
     raise ValueError(f"{command} needs the text to analyze: a string or {{\"text\": ...}}")

@@ -247,6 +247,8 @@ async function show(spec: CommandSpec, result: unknown): Promise<void> {
       if (uri) {
         void vscode.window.showInformationMessage(`ANRF: generated ${vscode.Uri.parse(uri).path.split("/").pop()}${score}.`);
       }
+      // declined ({declined, reason, canForce}): the server's warning says why; the comment's hint,
+      // hover and "Generate anyway" code action keep it
       return;
     }
     case "anrf.importPython":

@@ -388,6 +388,10 @@ local function show(spec, result, bufnr)
       counts.warning or 0, counts.info or 0, #items > 0 and " (:lopen)" or ""), result.ok and vim.log.levels.INFO or vim.log.levels.WARN)
   elseif spec.server == "anrf.analyzeIntent" then
     vim.lsp.util.open_floating_preview(vim.split(vim.inspect(result), "\n"), "lua", { border = "rounded" })
+  elseif spec.server == "anrf.generate" and result.declined then
+    -- nothing was written; the server's message says why, the comment's hint and hover keep it
+    notify(("declined: %s%s"):format(result.reason or "?", result.canForce and " (code action: Generate anyway)" or ""),
+      vim.log.levels.WARN)
   elseif spec.server == "anrf.generate" then
     local path = result.path or (result.uri and vim.uri_to_fname(result.uri))
     local score = type(result.confidenceScore) == "number" and (" (confidence %.2f)"):format(result.confidenceScore) or ""
