@@ -33,6 +33,8 @@ def cmd_intent(args: argparse.Namespace) -> int:
             print(f"behaviour:   {intent.behaviour.text()}{'' if intent.behaviour.is_known() else '  (has an unknown part)'}")
         else:
             print(f"operation:   {intent.operation}")
+        if intent.uncovered_words:
+            print(f"leaves out:  {', '.join(intent.uncovered_words)}  (words the reading does not account for: generation declines it)")
     for c in intent.constraints:
         print(f"constraint:  {c.type}: {c.formal_spec}  ({c.description!r})")
     for e in intent.entities:

@@ -58,6 +58,9 @@ def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
         return _composition_refusal(intent, generator)
     if intent.operation == UNKNOWN_OPERATION:
         return f"not understood: this request matches no behaviour ANRF knows; {_NO_GUESS}"
+    if intent.uncovered_words:
+        words = ", ".join(f"“{w}”" for w in intent.uncovered_words[:5])
+        return (f"not understood: the nearest reading, the catalog behaviour “{intent.operation}”, leaves out {words}; {_NO_GUESS}")
     if intent.confidence < DECLINE_THRESHOLD:
         return _unsure(intent, f"the catalog behaviour “{intent.operation}”")
     operations = getattr(generator, "operations", None)

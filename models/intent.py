@@ -133,7 +133,7 @@ class IntentModel:
             if _reads_as_fold(prediction):
                 results[i] = assemble_fold(texts[i], prediction, self.labels.get("fold", {}), calibration)
             else:
-                results[i] = assemble(texts[i], prediction, self.signatures, named_calibration)
+                results[i] = assemble(texts[i], prediction, self.signatures, named_calibration, self.labels.get("named_coverage"))
         return [_with_examples(r, t) if r is not None else out_of_scope(t) for r, t in zip(results, texts, strict=True)]
 
 
@@ -226,7 +226,7 @@ def _target(text: str, intent_type: str, entities: list[Entity], default: str) -
 
 
 def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, Any]],
-             calibration: dict[str, Any] | None = None) -> StructuredIntent:
+             calibration: dict[str, Any] | None = None, coverage: dict[str, Any] | None = None) -> StructuredIntent:
     """Model outputs + operation signatures + rule-parsed constraints -> StructuredIntent, by the rules
     the dataset was labelled with: the target is named by the first NAME entity (else the operation's
     default name), parameters take the operation's types and the PARAM entities' names in order.
@@ -235,7 +235,11 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
     the operation head barely recognises ("sort a list of dictionaries by a key" as `join_words`) is not
     a confident reading however sure the intent head is that it asks for a function. With 251 close
     behaviours the operation softmax runs low on right readings too, so a model carries a fit (on its
-    calibration split) that maps the joint probability to P(right)."""
+    calibration split) that maps the joint probability to P(right). With `coverage` (labels.json's
+    `named_coverage`), words of parts the operation's requests never used are kept in `uncovered_words`
+    ("squares" read as sum_even), and generation declines the reading."""
+    from anrf_lsp.intent.coverage import unexplained_by_operation
+
     if prediction.intent_type == "out_of_scope":
         return out_of_scope(text, prediction.intent_probability)
     entities = _entities(text, prediction)
@@ -249,7 +253,10 @@ def assemble(text: str, prediction: Prediction, signatures: dict[str, dict[str, 
                   for i, p in enumerate(signature["params"])]
     else:
         params = [Parameter(name=n) for n in param_names]
+    uncovered = unexplained_by_operation(text, [(e.start, e.end) for e in entities], prediction.operation, coverage) if coverage else []
     return StructuredIntent(
+        version=2 if uncovered else 1,
+        uncovered_words=uncovered,
         intent_type=intent_type,  # type: ignore[arg-type]
         target=target,
         parameters=params,

@@ -44,3 +44,16 @@ def test_a_fit_without_the_coverage_weight_is_platt_scaling():
     assert calibrate(0.5, None, 3) == 0.5
     assert calibrate(0.9, {"a": 1.0, "b": 0.0}, 1) == calibrate(0.9, {"a": 1.0, "b": 0.0}, 0)
     assert calibrate(0.9, FIT, 1) < calibrate(0.9, FIT, 0)
+
+
+def test_named_coverage_keeps_part_words_an_operation_never_used():
+    from anrf_lsp.intent.coverage import named_coverage, unexplained_by_operation
+
+    named = [("sum_even", "add up the even numbers", []), ("sum_even", "the total of the even values", []),
+             *((f"op{i}", f"please write a function number {i}", []) for i in range(20))]
+    coverage = named_coverage(named, ["the squares of", "even", "the total of", "a function"], common_share=0.1)
+    assert "squares" in coverage["part_words"] and "function" not in coverage["part_words"]  # common to many behaviours
+    assert unexplained_by_operation("sum the squares of the even numbers", [], "sum_even", coverage) == ["squares"]
+    assert unexplained_by_operation("the total of the even numbers", [], "sum_even", coverage) == []
+    assert unexplained_by_operation("squares", [(0, 7)], "sum_even", coverage) == []  # inside an entity: a name, not a word
+    assert unexplained_by_operation("squares", [], "never_trained", coverage) == []  # no record of it: nothing to say

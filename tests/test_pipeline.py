@@ -119,7 +119,7 @@ def test_refusal_names_the_words_no_part_covers():
                               uncovered_words=["cubes"], description="return the sum of the cubes of the numbers")
     message = pipeline.refusal(intent)
     assert message.startswith("not understood: “cubes”") and "nothing was generated" in message
-    with pytest.raises(ValueError, match="uncovered words belong"):
+    with pytest.raises(ValueError, match="uncovered words need version 2"):
         StructuredIntent(intent_type="create_function", target={"kind": "function", "name": "f"}, uncovered_words=["x"], description="x")
 
 
@@ -218,3 +218,18 @@ def test_force_guesses_an_unsure_reading_but_never_one_it_did_not_understand():
         pipeline.generate(_Unsure(), not_understood, force=True)
     assert not refused.value.can_force
     assert not pipeline.can_guess(StructuredIntent(intent_type="out_of_scope", description="hello"))
+
+
+def test_a_named_reading_that_leaves_out_a_part_is_declined_with_the_words():
+    """As a user runs it: the bundled intent model reads "sum the squares of the even numbers" as the
+    catalog's sum_even (0.91); "squares" is a part word no sum_even request used, so nothing is generated."""
+    from models.intent import IntentModel
+
+    model = IntentModel()
+    intent = model.analyze("sum the squares of the even numbers in a list")
+    assert intent.operation == "sum_even" and intent.uncovered_words == ["squares"]
+    message = pipeline.refusal(intent)
+    assert message is not None and message.startswith("not understood: the nearest reading, the catalog behaviour “sum_even”, leaves out “squares”")
+    assert not pipeline.can_guess(intent)
+    plain = model.analyze("sum the even numbers in a list")  # the same behaviour, asked for as it is
+    assert plain.operation == "sum_even" and not plain.uncovered_words and pipeline.refusal(plain) is None

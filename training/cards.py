@@ -71,7 +71,9 @@ def write_intent_card(out: Path, summary: dict[str, Any], metrics: dict[str, Any
             kind_rows.append(f"| {kind} | {metrics[f'{kind}_examples']} | {'' if exact is None else f'{exact:.4f}'} | "
                              f"{'' if wrong is None else f'{wrong:.4f}'} | {metrics[f'{kind}_declined']:.4f} |")
         kinds = ("\n## Behaviours on the test split, by kind\n\n"
-                 f"Declined: out of scope, an `unknown` part, or a calibrated confidence under {DECLINE_THRESHOLD}.\n\n"
+                 "Declined: what the pipeline refuses before generating (anrf_lsp/pipeline.py `refusal`): out of scope, an\n"
+                 "`unknown` part, words the reading leaves out (a fold's concept words; a named reading's part words its\n"
+                 f"operation's requests never used), or a calibrated confidence under {DECLINE_THRESHOLD}.\n\n"
                  "| kind | texts | behaviour exactly right | confidently wrong | declined |\n|---|---|---|---|---|\n" + "\n".join(kind_rows) + "\n")
     card = f"""# anrf-intent (intent analysis model {'v2' if v2 else 'v1'})
 

@@ -98,6 +98,19 @@ def fold_concepts(data_dir: str) -> list[str]:
     return concept_words(named, [spans(r) for r in train if r.get("kind")])
 
 
+def named_coverage(data_dir: str) -> dict[str, Any]:
+    """labels.json's `named_coverage` (anrf_lsp/intent/coverage.py) from the train split's catalog requests."""
+    from anrf_lsp.intent.coverage import named_coverage as build
+    from training.compose import parts
+
+    train = storage.read_jsonl(data_dir, "intent_train.jsonl")
+    named = [(r["intent"]["operation"], r["text"], [(e["start"], e["end"]) for e in r["intent"]["entities"]])
+             for r in train if not r.get("kind") and r["intent"]["intent_type"] != "out_of_scope"]
+    phrases = [p.replace("{v}", " ").replace("{elements}", " ")
+               for group in (parts.SOURCES, parts.PREDICATES, parts.TRANSFORMS, parts.REDUCERS) for part in group for p in part.phrases]
+    return build(named, phrases)
+
+
 def calibrate(model_dir: str | Path, data_dir: str) -> dict[str, Any]:
     """Write the concept words and the fit (fitted on the calibration split) into labels.json, return the figures."""
     from models.intent import IntentModel
@@ -107,6 +120,7 @@ def calibrate(model_dir: str | Path, data_dir: str) -> dict[str, Any]:
     if "slots" not in labels:
         return {}
     labels.setdefault("fold", {})["concepts"] = fold_concepts(data_dir)
+    labels["named_coverage"] = named_coverage(data_dir)
     labels.pop("fold_calibration", None)
     labels_path.write_text(json.dumps(labels, indent=2) + "\n")
     model = IntentModel(model_dir, device="cpu")
@@ -125,7 +139,8 @@ def calibrate(model_dir: str | Path, data_dir: str) -> dict[str, Any]:
                                   **figures}
     labels["named_calibration"] = named = calibrate_named(model, data_dir)
     labels_path.write_text(json.dumps(labels, indent=2) + "\n")
-    return {"a": a, "b": b, "c": c, "concepts": len(labels["fold"]["concepts"]), **figures, "named": named}
+    return {"a": a, "b": b, "c": c, "concepts": len(labels["fold"]["concepts"]), "part_words": len(labels["named_coverage"]["part_words"]),
+            **figures, "named": named}
 
 
 def calibrate_named(model: Any, data_dir: str) -> dict[str, Any]:

@@ -134,11 +134,11 @@ def behaviour_scores(model: Any, records: list[dict[str, Any]]) -> dict[str, Any
 
 
 def _declined(intent: Any) -> bool:
-    if intent.intent_type == "out_of_scope":
-        return True
-    if intent.behaviour is not None and not intent.behaviour.is_known():
-        return True
-    return intent.confidence < DECLINE_THRESHOLD  # a named behaviour too: generation declines it below the threshold
+    """Whether generation declines this reading before the generator runs (the pipeline's own rule:
+    out of scope, an unknown part, words the reading leaves out, a confidence below the threshold)."""
+    from anrf_lsp.pipeline import refusal
+
+    return refusal(intent) is not None
 
 
 def confusion_png(confusion: dict[str, Any], path: Path) -> None:

@@ -82,8 +82,9 @@ class StructuredIntent(_Strict):
     return_type: str = "any"
     operation: str = Field(UNKNOWN_OPERATION, description="behaviour key from the training catalog, or 'unknown'")
     behaviour: BehaviourNode | None = Field(None, description="v2: the behaviour as a tree of typed parts ('unknown' where not covered)")
-    uncovered_words: list[str] = Field(default_factory=list, description="v2: words of the request no part of `behaviour` accounts for "
-                                       "(seen in training only for named behaviours); generation declines such a reading")
+    uncovered_words: list[str] = Field(default_factory=list, description="v2: words of the request the reading does not account for: "
+                                       "for a `behaviour`, words seen in training only for named behaviours; for a named `operation`, "
+                                       "words of parts its requests never used ('squares' read as sum_even); generation declines such a reading")
     entities: list[Entity] = Field(default_factory=list)
     constraints: list[IntentConstraint] = Field(default_factory=list)
     description: str = Field(description="the original text")
@@ -109,8 +110,8 @@ class StructuredIntent(_Strict):
     def _versioned(self) -> StructuredIntent:
         if self.version == 1 and self.behaviour is not None:
             raise ValueError("a behaviour expression needs version 2")
-        if self.behaviour is None and self.uncovered_words:
-            raise ValueError("uncovered words belong to a behaviour expression")
+        if self.version == 1 and self.uncovered_words:
+            raise ValueError("uncovered words need version 2")
         return self
 
     @model_validator(mode="after")
