@@ -1,4 +1,4 @@
-"""Calibrated confidence for generated ANRF (pure Python and numpy: the runtime needs nothing more).
+"""Calibrated confidence for generated ANRF (pure Python: the runtime needs nothing more).
 
 Nonconformity of a generation (higher = less likely right). A generator calibrated before the
 verifier existed uses the negative mean per-token log-probability of the program alone; that is
@@ -61,25 +61,6 @@ def features(reading_confidence: float, likelihood: float, verified: bool) -> li
     return [1.0, math.log(p / (1 - p)), float(verified), 0.0 if verified else log_likelihood, log_likelihood if verified else 0.0]
 
 
-def fit_combination(rows: list[list[float]], correct: list[bool], l2: float = 1e-2, iterations: int = 50) -> list[float]:
-    """Logistic regression weights of `features` rows for P(correct) (Newton steps, a small ridge)."""
-    import numpy as np
-
-    x, y = np.asarray(rows, dtype=float), np.asarray(correct, dtype=float)
-    w = np.zeros(x.shape[1])
-    ridge = l2 * np.eye(x.shape[1])
-    ridge[0, 0] = 0.0  # the bias is not shrunk
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (p - y) + ridge @ w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge + 1e-9 * np.eye(x.shape[1])
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return [float(v) for v in w]
-
-
 def isotonic_decreasing(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
     """Pool-adjacent-violators fit of y (0/1) as a non-increasing function of x; returns knots
     (block centres, block means) for linear interpolation."""
@@ -107,9 +88,9 @@ class Calibration:
     feature_names: list[str] | None = None
     group_thresholds: dict[str, float] | None = None  # per `group_of`; a group without one uses `threshold`
 
-    def score(self, reading_confidence: float, token_log_probs: list[float], verified: bool) -> float:
-        """The nonconformity of a generation (what `confidence` and `accept` take)."""
-        likelihood = nonconformity(token_log_probs)
+    def score(self, reading_confidence: float, likelihood: float, verified: bool) -> float:
+        """The nonconformity of a generation (what `confidence` and `accept` take) from the reading's
+        probability, the likelihood nonconformity (`Attempt.likelihood`) and whether it was verified."""
         if self.weights is None:
             return likelihood
         z = sum(w * f for w, f in zip(self.weights, features(reading_confidence, likelihood, verified), strict=True))

@@ -58,6 +58,18 @@ class Attempt:
     warning_count: int = 0
     repairs: int = 0  # misspelled names fixed before it assembled (`repair_name`)
     verified: bool = False  # ran on probes of the request's reading and agreed on every one (models/verify.py)
+    token_offsets: list[int] = field(default_factory=list)  # where each token starts in the text as decoded (-1: nowhere)
+    bound_tokens: frozenset[int] = frozenset()  # tokens spelling a name `bind_names` replaced by the request's
+
+    @property
+    def likelihood(self) -> float:
+        """The nonconformity the confidence uses: negative mean token log-probability over the tokens
+        that are the model's own choice. The names the request fixes are rebound whatever the model
+        spelled (`biggest` for its `max_number`), so how unsure it was of them says nothing about
+        the program; they are left out."""
+        from models.confidence import nonconformity
+
+        return nonconformity([p for i, p in enumerate(self.token_log_probs) if i not in self.bound_tokens])
 
     @property
     def mean_log_prob(self) -> float:
@@ -121,20 +133,62 @@ def _names_to_bind(text: str, intent: StructuredIntent) -> tuple[list[str], list
     return (headers, [intent.target.name]) if len(headers) == 1 else None
 
 
-def bind_names(text: str, intent: StructuredIntent) -> str:
-    """The names a request fixes (the function and its parameters, the class, the module) are the
-    request's, not whatever the model spelled: rename them, outside string literals, unless a new
-    name would collide with another identifier of the program."""
+def name_mapping(text: str, intent: StructuredIntent) -> dict[str, str]:
+    """The program's names -> the request's, for the names a request fixes (the function and its
+    parameters, the class, the module); a local variable already called like one of the request's
+    names is renamed out of the way (`total` -> `total_2`); {} when the names cannot be matched one to
+    one, or a new name would collide with something the program does not declare."""
     if intent.target is None:
-        return text
+        return {}
     found = _names_to_bind(text, intent)
     if found is None or len(found[0]) != len(found[1]) or len(set(found[0])) != len(found[0]):
-        return text
+        return {}
     mapping = {a: b for a, b in zip(*found, strict=True) if a != b}
-    others = _identifiers(text) - set(found[0])
-    if not mapping or set(mapping.values()) & others:
-        return text
-    return _rename_words(text, mapping)
+    words = _identifiers(text)
+    for taken in sorted(set(mapping.values()) & (words - set(found[0]))):
+        if not _is_local(text, taken):
+            return {}  # a name the program uses for something it does not own (an operation, a field)
+        fresh = next(f"{taken}_{k}" for k in range(2, 1000) if f"{taken}_{k}" not in words | set(mapping.values()))
+        mapping[taken] = fresh  # the program's local `total` steps aside for the request's function `total`
+    return mapping
+
+
+def _is_local(text: str, name: str) -> bool:
+    """Whether `name` is a variable the program declares (assigned, or a loop variable)."""
+    return re.search(rf"^\s*(?:for\s+{name}\s+in\b|{name}\s*(?::[^=\n]*)?=(?!=))", text, re.MULTILINE) is not None
+
+
+def bind_names(text: str, intent: StructuredIntent) -> str:
+    """The names a request fixes are the request's, not whatever the model spelled: rename them,
+    outside string literals (`name_mapping`)."""
+    mapping = name_mapping(text, intent)
+    return _rename_words(text, mapping) if mapping else text
+
+
+def bound_token_indices(text: str, offsets: list[int], mapping: dict[str, str]) -> frozenset[int]:
+    """The tokens (by start offset in `text`) lying inside an occurrence of a name `mapping` renames."""
+    spans = [(m.start(), m.end()) for m in _WORD_OR_STRING.finditer(text) if m.group(0) in mapping]
+    if not spans:
+        return frozenset()
+    ends = [next((o for o in offsets[i + 1 :] if o >= 0), len(text)) for i in range(len(offsets))]
+    return frozenset(i for i, (a, b) in enumerate(zip(offsets, ends, strict=True)) if a >= 0 and any(a < e and b > s for s, e in spans))
+
+
+def canonical(intent: StructuredIntent, defaults: dict[str, dict[str, Any]]) -> StructuredIntent:
+    """The intent the model is prompted with: a named behaviour's names replaced by the ones it usually
+    had in training (in the name and params lines and, as whole words, in the description). A small
+    model reads meaning into names ("called total" wrote the sum of the squares); the request's
+    names are bound onto the program afterwards (`bind_names`), whatever the model spelled."""
+    usual = defaults.get(intent.operation) if intent.behaviour is None else None
+    if usual is None or intent.target is None or intent.target.kind != "function" or len(usual["params"]) != len(intent.parameters):
+        return intent
+    mapping = {old: new for old, new in zip([intent.target.name, *(p.name for p in intent.parameters)], [usual["name"], *usual["params"]],
+                                            strict=True) if old != new}
+    if not mapping or len(set(mapping.values())) != len(mapping):
+        return intent
+    description = re.sub(r"[A-Za-z_]\w*", lambda m: mapping.get(m.group(0), m.group(0)), intent.description)
+    return intent.model_copy(update={"target": intent.target.model_copy(update={"name": usual["name"]}), "description": description,
+                                     "parameters": [p.model_copy(update={"name": n}) for p, n in zip(intent.parameters, usual["params"], strict=True)]})
 
 
 _UNKNOWN = re.compile(r"unknown (name|variable|type) '([A-Za-z_]\w*)'")
@@ -171,12 +225,14 @@ def repair_name(text: str, error: Any) -> str | None:
 
 
 def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent, anrf_id: str, token_lines: list[int] | None = None,
-                     generated_by: str = GENERATED_BY) -> Attempt:
+                     generated_by: str = GENERATED_BY, token_offsets: list[int] | None = None) -> Attempt:
     """Compact text -> checked ANRF (never raises: a bad hypothesis is a rejected attempt)."""
     from anrf_lsp.program.compact import CompactError, assemble
 
-    text = bind_names(text, intent)  # renames within lines: token_lines still hold
-    attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [])
+    mapping = name_mapping(text, intent)
+    bound = bound_token_indices(text, token_offsets, mapping) if token_offsets and mapping else frozenset()
+    text = _rename_words(text, mapping) if mapping else text  # renames within lines: token_lines still hold
+    attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [], token_offsets=token_offsets or [], bound_tokens=bound)
     request = BuildRequest.from_intent(intent, anrf_id, generated_by)
     for repairs in range(MAX_NAME_REPAIRS + 1):
         try:
@@ -254,13 +310,15 @@ class GeneratorModel:
         self.operations: frozenset[str] | None = frozenset(self.config["operations"]) if "operations" in self.config else None
         # the parts of the compositions it was trained on (None: it writes named behaviours only)
         self.parts: frozenset[str] | None = frozenset(self.config["parts"]) if "parts" in self.config else None
+        # a named behaviour's usual function and parameter names, which the prompt uses instead of the user's
+        self.defaults: dict[str, dict[str, Any]] = self.config.get("defaults", {})
         self.device, default_type = pick_device(device)
         self.compute_type = compute_type or default_type
         self._generator = ctranslate2.Generator(str(self.directory / MODEL_DIR), device=self.device, compute_type=self.compute_type,
                                                 intra_threads=pick_threads(self.directory / MODEL_DIR, threads))
 
     def _prompt_tokens(self, intent: StructuredIntent) -> list[str]:
-        return [self.bos, *self.tokenizer.encode(prompt(intent), add_special_tokens=False).tokens]
+        return [self.bos, *self.tokenizer.encode(prompt(canonical(intent, self.defaults)), add_special_tokens=False).tokens]
 
     def decode(
         self,
@@ -271,8 +329,9 @@ class GeneratorModel:
         deadline: float | None = None,
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> list[tuple[str, list[float], list[int]]]:
-        """Hypotheses as (text, per-token log-probs, per-token lines): greedy, or `hypotheses` sampled ones.
+    ) -> list[tuple[str, list[float], list[int], list[int]]]:
+        """Hypotheses as (text, per-token log-probs, per-token lines, per-token start offsets in the text):
+        greedy, or `hypotheses` sampled ones.
         The step callback reports progress and stops decoding mid-sequence on cancel or deadline."""
         start = self._prompt_tokens(intent)
         budget = max(1, min(max_tokens, int(self.config.get("max_length", 768)) - len(start)))
@@ -295,7 +354,7 @@ class GeneratorModel:
             raise GenerationCancelled("generation cancelled")
         return [self._hypothesis(start, tokens) for tokens in results[0].sequences]
 
-    def _hypothesis(self, start: list[str], tokens: list[str]) -> tuple[str, list[float], list[int]]:
+    def _hypothesis(self, start: list[str], tokens: list[str]) -> tuple[str, list[float], list[int], list[int]]:
         ids = [self.tokenizer.token_to_id(t) for t in tokens]
         full = self.tokenizer.decode(ids, skip_special_tokens=True)
         text = split_output(full)
@@ -303,7 +362,10 @@ class GeneratorModel:
         pieces = [after[len(before) :] if after.startswith(before) else "" for before, after in itertools.pairwise(prefixes)]
         echoed = full.count("\n") - text.count("\n")  # lines of an echoed prompt that split_output dropped
         lines = [max(0, line - echoed) for line in token_lines(pieces)]
-        return text, self._log_probs(start, tokens), lines + [0]  # </s> belongs to no line
+        skipped = len(full) - len(text)  # characters of the echoed prompt
+        offsets = list(itertools.accumulate((len(p) for p in pieces[:-1]), initial=0)) if pieces else []
+        offsets = [o - skipped if o >= skipped else -1 for o in offsets]
+        return text, self._log_probs(start, tokens), lines + [0], offsets + [-1]  # </s> belongs to no line
 
     def _log_probs(self, start: list[str], tokens: list[str]) -> list[float]:
         """Per-token log-probs of `tokens` (and </s>) after the prompt, for confidence and highlighting."""
@@ -331,7 +393,7 @@ class GeneratorModel:
             if count < 1 or any(a.valid for a in attempts) or time.monotonic() > deadline:
                 break
             decoded = self.decode(intent, count, sample, max_tokens, deadline, progress, cancelled)
-            attempts += [assemble_attempt(text, log_probs, intent, anrf_id, lines, self.name) for text, log_probs, lines in decoded]
+            attempts += [assemble_attempt(text, log_probs, intent, anrf_id, lines, self.name, offsets) for text, log_probs, lines, offsets in decoded]
         valid = [a for a in attempts if a.valid]
         if not valid:
             reasons = "; ".join(f"#{i + 1}: {a.error}" for i, a in enumerate(attempts))
@@ -341,7 +403,7 @@ class GeneratorModel:
         mark_uncertain_nodes(best.anrf, best)
         generation = Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
         if self.calibration is not None:
-            score = self.calibration.score(intent.confidence, best.token_log_probs, best.verified)
+            score = self.calibration.score(intent.confidence, best.likelihood, best.verified)
             generation.confidence = round(self.calibration.confidence(score), 4)
             from models.confidence import group_of
 

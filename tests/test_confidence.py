@@ -89,8 +89,8 @@ def _combined(rows, weights):
 
 
 def test_the_combination_tells_right_from_wrong_where_the_likelihood_cannot(tmp_path):
-    from models.confidence import features, fit_combination
-    from training.generator_eval import auroc
+    from models.confidence import features
+    from training.generator_eval import auroc, fit_combination
 
     train, fresh = shifted_generations(3000, 5), shifted_generations(3000, 6)
     weights = fit_combination([features(r, nonconformity(lp), v) for r, lp, v, _g, _c in train], [c for *_, c in train])
@@ -106,7 +106,8 @@ def test_the_combination_tells_right_from_wrong_where_the_likelihood_cannot(tmp_
 
 
 def test_each_group_keeps_one_minus_alpha_of_its_correct_outputs():
-    from models.confidence import features, fit_combination
+    from models.confidence import features
+    from training.generator_eval import fit_combination
 
     train, fresh = shifted_generations(4000, 7), shifted_generations(20000, 8)
     weights = fit_combination([features(r, nonconformity(lp), v) for r, lp, v, _g, _c in train], [c for *_, c in train])

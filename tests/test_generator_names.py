@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from anrf_lsp.intent.schema import Parameter, StructuredIntent, Target
 from anrf_lsp.program.builder import BuildRequest
 from anrf_lsp.program.compact import to_compact
@@ -27,9 +29,14 @@ def test_class_and_module_names():
     assert bind_names("module stats\nfunction f(x: int) -> int:\n    return x\n", _intent("module", "numbers")).startswith("module numbers\n")
 
 
-def test_no_rename_on_collision_or_mismatch():
+def test_a_local_steps_aside_and_nothing_else_is_renamed():
     text = "function f(a: int, b: int) -> int:\n    c: int = a\n    return c + b\n"
-    assert bind_names(text, _intent("function", "g", [("c", "int"), ("b", "int")])) == text  # c is taken
+    bound = bind_names(text, _intent("function", "g", [("c", "int"), ("b", "int")]))  # the local c takes another name
+    assert bound == "function g(c: int, b: int) -> int:\n    c_2: int = c\n    return c_2 + b\n"
+    summing = "function sum_list(numbers: list[int]) -> int:\n    total = 0\n    for n in numbers:\n        total = total + n\n    return total\n"
+    assert bind_names(summing, _intent("function", "total", [("numbers", "list[int]")])).startswith("function total(numbers: list[int]) -> int:\n    total_2 = 0")
+    calls = "function f(a: list[int]) -> int:\n    return len(a)\n"
+    assert bind_names(calls, _intent("function", "g", [("len", "list[int]")])) == calls  # len is not the program's to rename
     assert bind_names(text, _intent("function", "g", [("x", "int")])) == text  # arity differs
 
 
@@ -63,3 +70,21 @@ def test_no_repair_when_the_name_is_ambiguous():
     attempt = assemble_attempt(text, [-0.1], _intent("function", "f", [("a", "str"), ("b", "str")]), "anrf-x")
     assert not attempt.valid and attempt.repairs == 0 and "unknown name 'text'" in attempt.error
     assert repair_name(text, ValueError("line 2, column 12: unexpected ':'")) is None
+
+
+def test_names_the_request_fixes_do_not_count_against_the_likelihood():
+    """The model wrote `max_number`, unsure of it; the request's `biggest` replaces it whatever the model
+    spelled, so those tokens are left out of the likelihood the confidence uses (the rest still count)."""
+    from models.generator import bound_token_indices, name_mapping
+
+    text = "function max_number(numbers: list[float]) -> float:\n    return numbers[0]\n"
+    pieces = ["function", " max", "_number", "(", "numbers", ":", " list[float]) -> float:\n", "    return", " numbers", "[0]\n"]
+    offsets = [sum(len(p) for p in pieces[:i]) for i in range(len(pieces))]
+    intent = _intent("function", "biggest", [("numbers", "list[float]")])
+    mapping = name_mapping(text, intent)
+    assert mapping == {"max_number": "biggest"}
+    assert bound_token_indices(text, offsets, mapping) == {1, 2}
+    log_probs = [-0.01, -1.5, -1.2, -0.01, -0.01, -0.01, -0.01, -0.01, -0.01, -0.01]
+    attempt = assemble_attempt(text, log_probs, intent, "anrf-x", token_offsets=offsets)
+    assert attempt.text.startswith("function biggest(") and attempt.bound_tokens == {1, 2}
+    assert attempt.likelihood == pytest.approx(0.01) and -attempt.mean_log_prob > 0.2

@@ -65,6 +65,21 @@ def test_eval_cli(trained):
     assert metrics["examples"] == 3 and 0.0 <= metrics["validity"] <= 1.0
 
 
+def test_recalibrate_in_place(trained):
+    """`anrf calibrate generator` refits the confidence of a trained model (end to end, with the bundled
+    intent model), re-evaluates and rewrites the card, from the training.json training left."""
+    root, env, _data, _ = trained
+    model = root / "model"
+    before = (model / "calibration.json").stat().st_mtime_ns
+    result = _anrf(env, "calibrate", "generator", "--model", str(model), "--limit", "4", "--hypotheses", "1", cwd=root)
+    assert "recalibrated" in result.stdout and (model / "calibration.json").stat().st_mtime_ns > before
+    assert json.loads((model / "calibration.json").read_text())["examples"] == 4
+    card = (model / "MODEL_CARD.md").read_text()
+    assert "preset `tiny`" in card and "Calibration: 4 calibration-split generations" in card
+    missing = _anrf(env, "calibrate", "generator", "--model", str(root), cwd=root, ok=False)
+    assert missing.returncode == 2 and "training.json" in missing.stderr
+
+
 def test_generate_with_an_untrained_model_is_a_clear_error(trained):
     """A few training steps cannot write valid programs: every attempt is rejected and reported."""
     root, env, _data, _ = trained
@@ -73,3 +88,15 @@ def test_generate_with_an_untrained_model_is_a_clear_error(trained):
     assert result.returncode == 3  # declined
     assert "no valid ANRF in" in result.stderr and "Traceback" not in result.stderr
     assert not list(root.glob("*.anrf.json"))
+
+
+@pytest.mark.parametrize(("preset", "low", "high"), [("tiny", 0.1e6, 1e6), ("default", 3e6, 6e6), ("large", 20e6, 35e6)])
+def test_presets_build_llamas_of_their_size(preset, low, high):
+    from tokenizers import Tokenizer, models
+
+    from training.generator_tokenizer import BOS, EOS, PAD
+    from training.generator_train import build_model
+
+    tokenizer = Tokenizer(models.WordLevel({BOS: 0, EOS: 1, PAD: 2, "[UNK]": 3}, unk_token="[UNK]"))
+    parameters = sum(p.numel() for p in build_model(preset, 2048, 768, tokenizer).parameters())
+    assert low < parameters < high, parameters

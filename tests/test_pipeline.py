@@ -233,3 +233,26 @@ def test_a_named_reading_that_leaves_out_a_part_is_declined_with_the_words():
     assert not pipeline.can_guess(intent)
     plain = model.analyze("sum the even numbers in a list")  # the same behaviour, asked for as it is
     assert plain.operation == "sum_even" and not plain.uncovered_words and pipeline.refusal(plain) is None
+
+
+def test_a_remote_decline_is_the_same_decline_in_the_editor(monkeypatch):
+    """The service answers 422 with its reason: the language server's model host raises GenerationRefused
+    with those words (a decline, shown on the comment), not a connection error."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from anrf_lsp.lsp.models import ModelHost
+    from anrf_lsp.remote import RemoteClient, RemoteError
+    from anrf_lsp.settings import Settings
+
+    reason = "low confidence 0.31, below what the calibration accepts; best guess: the catalog behaviour “sum”"
+
+    def declines(self, intent, analysis_id=None, force=False):
+        raise RemoteError(f"the ANRF server answered 422 to POST /generate: {reason}", 422, reason)
+
+    monkeypatch.setattr(RemoteClient, "generate", declines)
+    settings = Settings.model_validate({"server": {"url": "http://127.0.0.1:9"}})
+    host = ModelHost(ThreadPoolExecutor(1))
+    with pytest.raises(pipeline.GenerationRefused) as declined:
+        asyncio.run(host.generate(_sum_intent(), settings, lambda: False))
+    assert str(declined.value) == reason and declined.value.can_force

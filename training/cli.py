@@ -196,27 +196,55 @@ def cmd_train_generator(args: argparse.Namespace) -> int:
         return 2
 
     def evaluate(out: Path, summary: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        from models.generator import GeneratorModel
-        from training import storage
-        from training.cards import write_generator_card
-        from training.generator_eval import calibrate
-
-        model = GeneratorModel(out, device="cpu")
-        intent_model = _reading_model(args)
-        records = storage.read_jsonl(summary["data"], "generation_calibration.jsonl", config.eval_limit)
-        calibration, _rows = calibrate(model, records, alpha=args.alpha, n=args.hypotheses, intent_model=intent_model)
-        calibration.save(out)
-        model.calibration = calibration
-        metrics, _report = evaluate_generator(model, summary["data"], "test", config.eval_limit, args.hypotheses, out / "evaluation",
-                                              intent_model)
-        write_generator_card(out, summary, metrics, calibration, args)
-        return metrics, {}
+        return calibrate_and_evaluate(out, summary, args, config.eval_limit), {}
 
     def describe(metrics: dict[str, Any], extra: dict[str, Any]) -> str:
         return (f"test: validity {metrics['validity']:.4f}, execution accuracy {metrics['execution_accuracy']:.4f}, "
                 f"ECE {metrics.get('ece', float('nan')):.4f}, coverage {metrics.get('coverage', float('nan')):.4f}")
 
     return _train(GENERATOR_MODEL_NAME, config, args, train, evaluate, RUNTIME_FILES, GENERATOR_MODEL_TAGS, describe)
+
+
+def calibrate_and_evaluate(out: Path, summary: dict[str, Any], args: argparse.Namespace, limit: int | None) -> dict[str, Any]:
+    """Calibrate a trained generator on the calibration split (read end to end by the intent model),
+    evaluate the test split, write calibration.json, evaluation/ and the model card; the test figures."""
+    from models.generator import GeneratorModel
+    from training import storage
+    from training.cards import write_generator_card
+    from training.generator_eval import calibrate
+
+    model = GeneratorModel(out, device="cpu")
+    intent_model = _reading_model(args)
+    records = storage.read_jsonl(summary["data"], "generation_calibration.jsonl", limit)
+    calibration, _rows = calibrate(model, records, alpha=args.alpha, n=args.hypotheses, intent_model=intent_model)
+    calibration.save(out)
+    model.calibration = calibration
+    metrics, _report = evaluate_generator(model, summary["data"], "test", limit, args.hypotheses, out / "evaluation", intent_model)
+    write_generator_card(out, summary, metrics, calibration, args)
+    return metrics
+
+
+def cmd_calibrate_generator(args: argparse.Namespace) -> int:
+    """Recalibrate a trained generator in place (after the intent model or the verifier changed), from its
+    training.json; nothing is retrained or registered."""
+    from training import storage
+    from training.registry import numeric
+
+    out = Path(args.model)
+    try:
+        summary = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"anrf calibrate generator: {out} has no readable training.json (what `anrf train generator` writes): {exc}", file=sys.stderr)
+        return 2
+    summary["data"] = storage.resolve_version(args.data, args.data_root) if args.data else summary["data"]
+    trained = summary.get("config", {})
+    card_args = argparse.Namespace(**{k: trained.get(k) for k in ("base", "preset", "epochs")}, out=trained.get("out", str(out)),
+                                   hypotheses=args.hypotheses, alpha=args.alpha, intent_model=args.intent_model, gold_intents=args.gold_intents)
+    metrics = calibrate_and_evaluate(out, summary, card_args, args.limit)
+    (out / "metrics.json").write_text(json.dumps(numeric(metrics), indent=2) + "\n")
+    print(f"model: {out} (recalibrated)\ntest: execution accuracy {metrics['execution_accuracy']:.4f}, declined {metrics.get('declined', 0):.4f}, "
+          f"correct among accepted {metrics.get('correct_among_accepted') or 0:.4f}, AUROC {metrics.get('auroc') or 0:.4f}, ECE {metrics.get('ece', 0):.4f}")
+    return 0
 
 
 # -- evaluation ------------------------------------------------------------------------------------
@@ -340,6 +368,17 @@ def add_commands(sub: Any, data: Any) -> None:
     t.add_argument("--alpha", type=float, default=0.1, help="conformal miscoverage level (default 0.1)")
     flags.add_arguments(t, Registration)
     t.set_defaults(func=cmd_train_generator)
+
+    calibrate = sub.add_parser("calibrate", help="recalibrate a trained model in place").add_subparsers(
+        dest="calibrate_command", required=True, metavar="MODEL")
+    c = calibrate.add_parser("generator", help="refit the confidence and acceptance rule, re-evaluate, rewrite the card")
+    c.add_argument("--model", required=True, help="a generator directory `anrf train generator` wrote (it holds training.json)")
+    c.add_argument("--data", help="dataset version (default: the one it was trained on)")
+    c.add_argument("--data-root", help="dataset root (default: the platformdirs data dir)")
+    c.add_argument("--limit", type=int, help="first N records of each split only")
+    c.add_argument("--alpha", type=float, default=0.1, help="conformal miscoverage level (default 0.1)")
+    _add_generation_arguments(c)
+    c.set_defaults(func=cmd_calibrate_generator)
 
     evaluate = sub.add_parser("eval", help="evaluate a model on a dataset split").add_subparsers(
         dest="eval_command", required=True, metavar="MODEL")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.schema import StructuredIntent
-from models.confidence import Calibration, features, fit, fit_combination, group_of, nonconformity
+from models.confidence import Calibration, features, fit, group_of
 from models.confidence import coverage as calibration_coverage
 from models.confidence import summary as calibration_summary
 
@@ -73,10 +73,20 @@ def _decode(model: Any, record: dict[str, Any], intent: StructuredIntent, n: int
     except GenerationError as exc:
         best = max(exc.attempts, key=lambda a: a.mean_log_prob) if exc.attempts else None
         return {"valid": False, "correct": False, "text": best.text if best else "", "attempts": len(exc.attempts),
-                "likelihood": nonconformity(best.token_log_probs) if best else float("inf"), "verified": False}
+                "likelihood": best.likelihood if best else float("inf"), "verified": False}
     return {"valid": True, "correct": executes_correctly(generation.anrf, record["cases"]), "text": generation.best.text,
-            "likelihood": nonconformity(generation.best.token_log_probs), "verified": generation.best.verified,
+            "likelihood": generation.best.likelihood, "verified": generation.best.verified,
             "attempts": len(generation.attempts)}
+
+
+def fit_combination(rows: list[list[float]], correct: list[bool]) -> list[float]:
+    """Logistic weights of `models.confidence.features` rows (their first column is the bias) for P(correct)."""
+    import numpy as np
+
+    from training.intent_calibration import fit_logistic
+
+    w = fit_logistic(np.asarray(rows, dtype=float)[:, 1:], np.asarray(correct, dtype=float))
+    return [float(w[-1]), *(float(v) for v in w[:-1])]
 
 
 def score_rows(rows: list[dict[str, Any]], weights: list[float] | None) -> None:

@@ -30,9 +30,11 @@ from training.hf_training import common_arguments, convert, history_callback
 TORCH_DIR = "torch"
 IGNORE = -100
 
-# name -> Llama config overrides; `default` is small enough to train on 2 CPU cores.
+# name -> Llama config overrides; `default` is small enough to train on 2 CPU cores, `large` (about 27M
+# parameters, 26 MiB in int8) is for a GPU host, where it trains in minutes.
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {"hidden_size": 256, "intermediate_size": 704, "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4},
+    "large": {"hidden_size": 512, "intermediate_size": 1408, "num_hidden_layers": 8, "num_attention_heads": 8, "num_key_value_heads": 8},
     "tiny": {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 2},
 }
 
@@ -55,11 +57,21 @@ class SpecialTokens:
     pad: str = PAD
 
 
-def trained_on(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+def trained_on(records: list[dict[str, Any]]) -> dict[str, Any]:
     """The named behaviours and, when there are compositions, the parts the training pairs hold:
-    generation declines what is outside them (anrf_lsp/pipeline.py refusal)."""
+    generation declines what is outside them (anrf_lsp/pipeline.py refusal). And each named
+    behaviour's usual function name and parameter names (`defaults`), which the runtime prompts with
+    instead of the user's (models/generator.py `canonical`)."""
+    from collections import Counter
+
     intents = [StructuredIntent.model_validate(r["intent"]) for r in records]
-    out = {"operations": sorted({i.operation for i in intents if i.behaviour is None})}
+    out: dict[str, Any] = {"operations": sorted({i.operation for i in intents if i.behaviour is None})}
+    names: dict[str, Counter] = {}
+    for i in intents:
+        if i.behaviour is None and i.target is not None and i.target.kind == "function":
+            names.setdefault(i.operation, Counter())[(i.target.name, tuple(p.name for p in i.parameters))] += 1
+    out["defaults"] = {op: {"name": name, "params": list(params)}
+                       for op, counts in sorted(names.items()) for (name, params), _ in [min(counts.items(), key=lambda kv: (-kv[1], kv[0]))]}
     parts = {p for i in intents if i.behaviour is not None for p in i.behaviour.parts()}
     if parts:
         out["parts"] = sorted(parts)
