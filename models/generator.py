@@ -59,17 +59,17 @@ class Attempt:
     repairs: int = 0  # misspelled names fixed before it assembled (`repair_name`)
     verified: bool = False  # ran on probes of the request's reading and agreed on every one (models/verify.py)
     token_offsets: list[int] = field(default_factory=list)  # where each token starts in the text as decoded (-1: nowhere)
-    bound_tokens: frozenset[int] = frozenset()  # tokens spelling a name `bind_names` replaced by the request's
+    unscored_tokens: frozenset[int] = frozenset()  # tokens that say nothing about the program (`likelihood`)
 
     @property
     def likelihood(self) -> float:
         """The nonconformity the confidence uses: negative mean token log-probability over the tokens
-        that are the model's own choice. The names the request fixes are rebound whatever the model
-        spelled (`biggest` for its `max_number`), so how unsure it was of them says nothing about
-        the program; they are left out."""
+        that decide what the program does. Left out: the names the request fixes, which are rebound
+        whatever the model spelled (`biggest` for its `max_number`), and the `@tags` line (keywords,
+        not behaviour)."""
         from models.confidence import nonconformity
 
-        return nonconformity([p for i, p in enumerate(self.token_log_probs) if i not in self.bound_tokens])
+        return nonconformity([p for i, p in enumerate(self.token_log_probs) if i not in self.unscored_tokens])
 
     @property
     def mean_log_prob(self) -> float:
@@ -230,9 +230,12 @@ def assemble_attempt(text: str, log_probs: list[float], intent: StructuredIntent
     from anrf_lsp.program.compact import CompactError, assemble
 
     mapping = name_mapping(text, intent)
-    bound = bound_token_indices(text, token_offsets, mapping) if token_offsets and mapping else frozenset()
+    unscored = bound_token_indices(text, token_offsets, mapping) if token_offsets and mapping else frozenset()
+    tag_lines = {n for n, line in enumerate(text.split("\n"), 1) if line.startswith("@tags")}
+    unscored |= {i for i, line in enumerate(token_lines or []) if line in tag_lines}
     text = _rename_words(text, mapping) if mapping else text  # renames within lines: token_lines still hold
-    attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [], token_offsets=token_offsets or [], bound_tokens=bound)
+    attempt = Attempt(text=text, token_log_probs=log_probs, token_lines=token_lines or [], token_offsets=token_offsets or [],
+                      unscored_tokens=frozenset(unscored))
     request = BuildRequest.from_intent(intent, anrf_id, generated_by)
     for repairs in range(MAX_NAME_REPAIRS + 1):
         try:

@@ -96,13 +96,13 @@ def test_the_combination_tells_right_from_wrong_where_the_likelihood_cannot(tmp_
     weights = fit_combination([features(r, nonconformity(lp), v) for r, lp, v, _g, _c in train], [c for *_, c in train])
     calibration = fit(_combined(train, weights), [c for *_, c in train], weights=weights, groups=[g for *_, g, _c in train])
     right = [c for *_, c in fresh]
-    combined = [calibration.confidence(calibration.score(r, lp, v)) for r, lp, v, _g, _c in fresh]
+    combined = [calibration.confidence(calibration.score(r, nonconformity(lp), v)) for r, lp, v, _g, _c in fresh]
     likelihood_only = [-nonconformity(lp) for _r, lp, *_ in fresh]
     assert auroc(combined, right) > 0.7 > (auroc(likelihood_only, right) or 0.5) + 0.15
     assert expected_calibration_error(combined, right) < 0.05
     calibration.save(tmp_path)
     loaded = Calibration.load(tmp_path)
-    assert loaded == calibration and loaded.score(0.9, [-0.1], True) < loaded.score(0.4, [-0.1], True)
+    assert loaded == calibration and loaded.score(0.9, 0.1, True) < loaded.score(0.4, 0.1, True)
 
 
 def test_each_group_keeps_one_minus_alpha_of_its_correct_outputs():
@@ -127,4 +127,4 @@ def test_a_calibration_from_before_the_combination_still_loads_and_scores_by_lik
     (tmp_path / "calibration.json").write_text(json.dumps(old))
     calibration = Calibration.load(tmp_path)
     assert calibration is not None and calibration.weights is None
-    assert calibration.score(0.01, [-0.2, -0.4], False) == pytest.approx(0.3) and calibration.accept(0.3, "named")
+    assert calibration.score(0.01, 0.3, False) == pytest.approx(0.3) and calibration.accept(0.3, "named")

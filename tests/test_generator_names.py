@@ -86,5 +86,8 @@ def test_names_the_request_fixes_do_not_count_against_the_likelihood():
     assert bound_token_indices(text, offsets, mapping) == {1, 2}
     log_probs = [-0.01, -1.5, -1.2, -0.01, -0.01, -0.01, -0.01, -0.01, -0.01, -0.01]
     attempt = assemble_attempt(text, log_probs, intent, "anrf-x", token_offsets=offsets)
-    assert attempt.text.startswith("function biggest(") and attempt.bound_tokens == {1, 2}
+    assert attempt.text.startswith("function biggest(") and attempt.unscored_tokens == {1, 2}
     assert attempt.likelihood == pytest.approx(0.01) and -attempt.mean_log_prob > 0.2
+    tagged = assemble_attempt("@tags math\n" + text, [-2.0, *log_probs], intent, "anrf-x", [1, *(2 for _ in log_probs)],
+                              token_offsets=[0, *(o + 11 for o in offsets)])
+    assert tagged.unscored_tokens == {0, 2, 3} and tagged.likelihood == pytest.approx(0.01)  # the @tags line is not behaviour
