@@ -263,3 +263,9 @@ def test_duplicate_keys_do_not_stall_position_lookups():
     text = json.dumps(sum_doc(), indent=2)
     doubled = text.replace('"execution": {', '"execution": {"nodes": []}, "execution": {', 1)
     assert sorted(f.code for f in check_text(doubled)) == sorted(f.code for f in check_text(text))
+
+
+def test_an_integer_too_long_to_convert_is_a_syntax_finding_not_a_crash():
+    text = (EXAMPLES / "valid" / "sum.anrf.json").read_text().replace('"metadata": {', '"metadata": {"x": ' + "9" * 5000 + ",", 1)
+    findings = check_text(text)
+    assert [f.code for f in findings] == ["ANRF100"] and "5000 digits" in findings[0].message

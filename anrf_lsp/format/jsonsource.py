@@ -619,7 +619,11 @@ def _recover(text: str) -> ParsedJson:
                 report(start, end, f"invalid string: {getattr(exc, 'msg', exc)}")
                 return raw[1:-1]
         if kind == "num":
-            return json.loads(raw)
+            try:
+                return json.loads(raw)
+            except ValueError:  # an integer longer than Python converts (4300 digits)
+                report(start, end, f"number with {len(raw)} digits: too long to read")
+                return None
         if kind == "ustr":
             report(start, end, "unterminated string")
             return raw[1:]
