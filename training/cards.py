@@ -135,9 +135,12 @@ def write_generator_card(out: Path, summary: dict[str, Any], metrics: dict[str, 
 - Runtime: CTranslate2 int8 (`generator/`, {size_mb:.1f} MiB) + `tokenizer.json`; no torch.
 - Dataset: `{dataset['name']}` version `{dataset['version']}`, manifest sha256 `{dataset['manifest_sha256']}`.
 - Calibration: {calibration.examples} calibration-split generations ({calibration.correct} correct); {_score_line(calibration)};
-  conformal threshold at alpha {calibration.alpha}: {calibration.threshold:.4f}.
+  conformal threshold at alpha {calibration.alpha}: {_thresholds(calibration)}.
 
-## Test split ({metrics['examples']:.0f} records, N-best {args.hypotheses})
+## Test split ({metrics['examples']:.0f} records, N-best {args.hypotheses}{', end to end' if 'gold_examples' in metrics else ''})
+
+Declined: the pipeline refuses the request (not understood, unsure, a part the generator never trained on),
+no candidate is a valid program that agrees with the reading, or the best one is outside the acceptance rule.
 
 | metric | value | target |
 |---|---|---|
@@ -158,6 +161,13 @@ def _score_line(calibration: Any) -> str:
         return "nonconformity: the negative mean token log-probability"
     terms = ", ".join(f"{name} {w:+.3f}" for name, w in zip(calibration.feature_names, calibration.weights, strict=True))
     return f"nonconformity: minus the log-odds of a logistic combination ({terms}; models/confidence.py)"
+
+
+def _thresholds(calibration: Any) -> str:
+    groups = getattr(calibration, "group_thresholds", None)
+    if not groups:
+        return f"{calibration.threshold:.4f}"
+    return ", ".join(f"{g} {t:.4f}" for g, t in groups.items()) + f" (pooled {calibration.threshold:.4f})"
 
 
 def _kinds_table(metrics: dict[str, Any], prefix: str, title: str) -> str:
