@@ -217,7 +217,7 @@ def _resolve(ref: str, tree: Any) -> str | None:
                 return f"does not resolve: {where} has no member '{part}'"
             current = current[part]
         elif isinstance(current, list):
-            if not (part.isdigit() and (part == "0" or not part.startswith("0"))):
+            if not (part.isascii() and part.isdigit() and (part == "0" or not part.startswith("0"))):
                 return f"does not resolve: {where} is an array, so '{part}' must be an index"
             if int(part) >= len(current):
                 return f"does not resolve: {where} has {len(current)} entries, no index {part}"

@@ -269,3 +269,11 @@ def test_an_integer_too_long_to_convert_is_a_syntax_finding_not_a_crash():
     text = (EXAMPLES / "valid" / "sum.anrf.json").read_text().replace('"metadata": {', '"metadata": {"x": ' + "9" * 5000 + ",", 1)
     findings = check_text(text)
     assert [f.code for f in findings] == ["ANRF100"] and "5000 digits" in findings[0].message
+
+
+def test_a_pointer_part_that_is_a_digit_but_not_ascii_is_a_key():
+    """'³'.isdigit() is true and int('³') fails: an intent_refs pointer or a key like it must not crash the checkers."""
+    assert path_from_pointer("/a/³/0") == ("a", "³", 0)
+    doc = sum_doc()
+    doc["semantic"]["nodes"][0]["intent_refs"] = ["/intent/tags/³"]
+    assert any(f.code == "ANRF303" for f in check_text(json.dumps(doc)))

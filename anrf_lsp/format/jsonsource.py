@@ -88,7 +88,7 @@ def _part(is_object: bool, part: str | int) -> str | int | None:
     if is_object:
         return part if isinstance(part, str) else str(part)
     if isinstance(part, str):
-        return int(part) if part.isdigit() else None
+        return int(part) if part.isascii() and part.isdigit() else None
     return part if isinstance(part, int) and part >= 0 else None
 
 
@@ -290,7 +290,7 @@ def path_from_pointer(pointer: str) -> Path:
     parts: list[str | int] = []
     for raw in pointer.split("/")[1:]:
         part = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(part) if part.isdigit() else part)
+        parts.append(int(part) if part.isascii() and part.isdigit() else part)
     return tuple(parts)
 
 

@@ -556,7 +556,7 @@ def run(args: Any) -> int:
     server.idle_gc.start()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
-        if not port.isdigit():
+        if not (port.isascii() and port.isdigit()):
             print("anrf lsp: error: --tcp wants HOST:PORT, e.g. 127.0.0.1:2087", file=sys.stderr)
             return 2
         server.start_tcp(host or "127.0.0.1", int(port))

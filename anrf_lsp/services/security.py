@@ -126,8 +126,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = header(scope, "content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            status, message = (413, f"request body larger than {self.max_bytes} bytes") if declared.isdigit() else (400, "bad Content-Length")
+        if declared is not None and (not (declared.isascii() and declared.isdigit()) or int(declared) > self.max_bytes):
+            status, message = (413, f"request body larger than {self.max_bytes} bytes") if declared.isascii() and declared.isdigit() else (400, "bad Content-Length")
             await error_response(status, message, {"Connection": "close"})(scope, receive, send)
             return
         received = 0
