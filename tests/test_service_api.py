@@ -363,6 +363,8 @@ def test_readyz_says_what_is_missing(tmp_path: Path):
             assert time.monotonic() < deadline
             time.sleep(0.1)
         assert ready.status_code == 503 and ready.json()["ready"] is False
+        assert "no-such-model" not in ready.text and "sqlite" not in ready.text  # open to probes: states, no paths or URLs
+        ready = httpx.get(running.url + "/readyz", headers=running.headers)  # a key holder sees why
         components = ready.json()["components"]
         assert components["generatorModel"]["state"] == "failed" and "no-such-model" in components["generatorModel"]["detail"]
         assert components["intentModel"]["state"] == "disabled" and components["database"]["state"] == "ready"

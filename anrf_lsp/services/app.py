@@ -52,7 +52,7 @@ from .schemas import (
     VersionsResponse,
     ViewResponse,
 )
-from .security import AccessMiddleware, BodyLimitMiddleware, KeyChecker, TokenBucket, error_response
+from .security import API_KEY_HEADER, AccessMiddleware, BodyLimitMiddleware, KeyChecker, TokenBucket, error_response
 from .settings import ServiceSettings
 
 log = logging.getLogger("anrf_lsp.services")
@@ -88,12 +88,13 @@ def create_app(settings: ServiceSettings, backend: Backend | None = None) -> Fas
     _install_error_handlers(app)
     # Added innermost first: requests pass RequestLog -> BodyLimit -> Access -> routes.
     limiter = TokenBucket(settings.rate_limit) if settings.rate_limit > 0 else None
-    app.add_middleware(AccessMiddleware, keys=KeyChecker(() if settings.no_auth else settings.api_keys), limiter=limiter,
+    keys = KeyChecker(() if settings.no_auth else settings.api_keys)
+    app.add_middleware(AccessMiddleware, keys=keys, limiter=limiter,
                        on_limited=metrics.rate_limited.inc)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, on_done=lambda method, route, status, seconds: metrics.observe_request(
         method, route or UNMATCHED_ROUTE, status, seconds))
-    _add_routes(app, settings, backend, metrics, queue)
+    _add_routes(app, settings, backend, metrics, queue, keys)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -164,7 +165,7 @@ def _id(anrf_id: str) -> str:
     return validate_id(anrf_id)
 
 
-def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metrics: Metrics, queue: GenerationQueue) -> None:
+def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metrics: Metrics, queue: GenerationQueue, keys: KeyChecker) -> None:
     key = Security(APIKeyHeader(name="X-API-Key", auto_error=False, description="one of the server's API keys"))
     guarded = {"dependencies": [key]}  # documents the header in OpenAPI; AccessMiddleware enforces it
     common = _errors(400, 401, 413, 422, 429, 503)
@@ -175,9 +176,12 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
         return {"status": "ok"}
 
     @app.get("/readyz", response_model=ReadyResponse, responses={503: {"model": ReadyResponse}}, tags=["operations"])
-    async def readyz() -> Response:
-        """200 once the models are loaded and the registry and DB answer; 503 (saying which is not) before."""
+    async def readyz(request: Request) -> Response:
+        """200 once the models are loaded and the registry and DB answer; 503 (saying which is not) before. Open to
+        probes, which see each component's state; why a component is not ready (paths, URLs) only with a valid key."""
         ready, states = await anyio.to_thread.run_sync(backend.readiness)
+        if keys.enabled and keys.identify(request.headers.get(API_KEY_HEADER)) is None:
+            states = {name: {"state": state["state"]} for name, state in states.items()}
         return JSONResponse({"ready": ready, "components": states}, status_code=200 if ready else 503)
 
     @app.get("/metrics", response_class=Response, tags=["operations"], responses={200: {"content": {"text/plain": {}}}} | _errors(401, 429),
