@@ -385,3 +385,19 @@ def test_rate_limit(tmp_path: Path):
         limited = [r for r in statuses if r.status_code == 429]
         assert limited and int(limited[0].headers["retry-after"]) >= 1 and "error" in limited[0].json()
         assert c.get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_a_version_no_registry_can_hold_is_a_clear_422(stub):
+    """Versions count up from 1: a 300- or 5000-digit version in the path or the query is a 422 that says so,
+    never a storage error or a 500 (and never the registry's path)."""
+    with stub.client() as c:
+        stored = c.post("/anrf", json=dict(SUM, anrf_id="versioned"))
+        assert stored.status_code == 201, stored.text
+        for digits in (12, 300, 5000):
+            version = "9" * digits
+            for method, url in (("GET", f"/anrf/versioned/{version}"), ("GET", f"/verify/versioned?version={version}"),
+                                ("GET", f"/view/versioned?version={version}"), ("POST", f"/execute/versioned?version={version}")):
+                answer = c.request(method, url, json={"inputs": [[1]]} if method == "POST" else None)
+                assert answer.status_code == 422, (digits, url, answer.status_code, answer.text[:200])
+                assert "error" in answer.json() and "version" in answer.json()["error"] and "data" not in answer.json()["error"]
+        assert c.get("/anrf/versioned/1", params={"format": "json"}).status_code == 200

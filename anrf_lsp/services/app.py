@@ -21,6 +21,7 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -156,6 +157,24 @@ def _install_error_handlers(app: FastAPI) -> None:
 # -- routes --------------------------------------------------------------------------
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"  # what registry.validate_id accepts (it also refuses "..")
+MAX_VERSION = 2**31 - 1  # versions count up from 1; a longer number is no version (and no file name)
+
+
+class _VersionConvertor(Convertor):
+    """`{version:version}`: digits, so `/anrf/{id}/versions` is another route; a number too long to be a
+    version becomes one past the largest, for validation to refuse with a 422 (int() of 4301+ digits raises)."""
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> int:
+        return int(value) if len(value) <= 10 else MAX_VERSION + 1
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("version", _VersionConvertor())
+QueryVersion = Annotated[int | None, Query(ge=1, le=MAX_VERSION, description="default: the latest")]
 AnrfId = Annotated[str, PathParam(description="an ANRF id: 1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit, no '..'",
                                   examples=["func_123456"], json_schema_extra={"pattern": ID_PATTERN})]
 
@@ -207,7 +226,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
     @app.get("/verify/{anrfId:path}", response_model=VerifyResponse, responses=common | _errors(404), tags=["anrf"], **guarded)
     def verify(anrfId: AnrfId, checks: Annotated[str | None, Query(description="comma-separated: structure, types, cross_layer "
                                                                                "(or references), intent; default all")] = None,
-               version: Annotated[int | None, Query(ge=1, description="default: the latest")] = None) -> dict[str, Any]:
+               version: QueryVersion = None) -> dict[str, Any]:
         """Run the checkers on a stored document; results grouped by check (FAIL: errors, WARN: warnings)."""
         names = operations.parse_checks(checks)
         version, document = backend.load(_id(anrfId), version)
@@ -217,14 +236,14 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
 
     @app.get("/view/{anrfId:path}", response_model=ViewResponse, responses=common | _errors(404), tags=["anrf"], **guarded)
     def view(anrfId: AnrfId, format: Literal["pseudocode", "structure"] = "pseudocode",
-             version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+             version: QueryVersion = None) -> dict[str, Any]:
         """Pseudocode of the execution layer, or the document's JSON text (structure)."""
         _version, document = backend.load(_id(anrfId), version)
         return {"content": operations.render(document, format), "format": format}
 
     @app.post("/execute/{anrfId:path}", response_model=ExecuteResponse, responses=common | _errors(404) | {422: {"model": ExecuteError}},
               tags=["anrf"], **guarded)
-    def execute(anrfId: AnrfId, body: ExecuteRequest | None = None, version: Annotated[int | None, Query(ge=1)] = None) -> Any:
+    def execute(anrfId: AnrfId, body: ExecuteRequest | None = None, version: QueryVersion = None) -> Any:
         """Run a function of the execution layer on JSON arguments, bounded in steps and seconds. A document with checker
         errors, or a run that fails (runtime error, step or time limit), is a 422 with the error and the logs."""
         version, document = backend.load(_id(anrfId), version)
@@ -261,9 +280,10 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
                                             "application/json": {"schema": {"$ref": "#/components/schemas/AnrfDocument"}}},
                                 "description": "the document: protobuf by default, JSON with ?format=json or Accept: application/json"}}
 
-    @app.get("/anrf/{anrfId}/{version:int}", response_class=Response, responses=document_responses | common | _errors(404),
+    @app.get("/anrf/{anrfId}/{version:version}", response_class=Response, responses=document_responses | common | _errors(404),
              tags=["registry"], **guarded)
-    def get_version(anrfId: AnrfId, version: int, request: Request, format: Literal["protobuf", "json"] | None = None) -> Response:
+    def get_version(anrfId: AnrfId, version: Annotated[int, PathParam(ge=1, le=MAX_VERSION)], request: Request,
+                    format: Literal["protobuf", "json"] | None = None) -> Response:
         """One stored version: protobuf bytes (`application/x-protobuf`), or JSON on request."""
         return _document_response(backend, _id(anrfId), version, format, request)
 
