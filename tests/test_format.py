@@ -277,3 +277,12 @@ def test_a_pointer_part_that_is_a_digit_but_not_ascii_is_a_key():
     doc = sum_doc()
     doc["semantic"]["nodes"][0]["intent_refs"] = ["/intent/tags/³"]
     assert any(f.code == "ANRF303" for f in check_text(json.dumps(doc)))
+
+
+def test_a_number_too_large_for_a_float_is_a_syntax_finding():
+    """1e999 would be read as infinity, which no JSON document can hold when it is written back."""
+    doc = sum_doc()
+    text = json.dumps(doc).replace('"metadata": {', '"metadata": {"confidence_score": 1e999, "y": -2E+400, ', 1)
+    syntax = [f for f in check_text(text) if f.code == "ANRF100"]
+    assert len(syntax) == 2 and "1e999 is out of range" in syntax[0].message and "-2E+400" not in syntax[0].message
+    assert not [f for f in check_text(json.dumps(doc).replace('"metadata": {', '"metadata": {"small": 1e-999, ', 1)) if f.code == "ANRF100"]

@@ -401,3 +401,31 @@ def test_a_version_no_registry_can_hold_is_a_clear_422(stub):
                 assert answer.status_code == 422, (digits, url, answer.status_code, answer.text[:200])
                 assert "error" in answer.json() and "version" in answer.json()["error"] and "data" not in answer.json()["error"]
         assert c.get("/anrf/versioned/1", params={"format": "json"}).status_code == 200
+
+
+def test_lone_surrogates_and_infinite_numbers_are_422s_not_500s(stub):
+    """JSON decoding lets a lone surrogate ("\\ud800") and 1e999 (infinity) through; no tokenizer, database or
+    JSON answer can hold them, so every body refuses them with a 422 that says which, before anything runs."""
+    surrogate = '"\\ud800"'
+    bodies = {
+        "/intent/analyze": '{"inputText": %s}' % surrogate,
+        "/generate": '{"structuredIntent": {"intent_type": "create_function", "target": {"kind": "function", "name": "f"}, '
+                     '"description": "x", "confidence": 1e999}}',
+        "/execute/versioned": '{"inputs": [[%s]]}' % surrogate,
+        "/feedback": '{"generationId": "%s", "accepted": false, "correctedAnrf": {"metadata": {"x": 1e999}}}' % uuid.uuid4(),
+    }
+    with stub.client() as c:
+        c.post("/anrf", json=dict(SUM, anrf_id="versioned"))
+        for path, body in bodies.items():
+            answer = c.post(path, content=body, headers={"Content-Type": "application/json"})
+            assert answer.status_code == 422, (path, answer.status_code, answer.text[:300])
+            assert "lone surrogate" in answer.json()["error"] or "out of range" in answer.json()["error"], answer.text
+        context = '{"inputText": "add up a list", "context": {"module": %s}}' % surrogate
+        assert c.post("/intent/analyze", content=context, headers={"Content-Type": "application/json"}).status_code == 422
+        stored = c.post("/anrf", content=json.dumps(dict(SUM, anrf_id="inf")).replace('"metadata": {', '"metadata": {"confidence_score": 1e999, ', 1),
+                        headers={"Content-Type": "application/json"})
+        assert stored.status_code == 422 and "ANRF100" in stored.text
+        described = json.dumps(dict(SUM, anrf_id="surrogate", intent=dict(SUM["intent"], description="HERE"))).replace('"HERE"', surrogate)
+        refused = c.post("/anrf", content=described, headers={"Content-Type": "application/json"})
+        assert refused.status_code == 422 and "lone surrogate" in refused.json()["error"]  # never stored, so never a 500 on reading
+        assert c.get("/anrf/surrogate/versions").status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -204,12 +205,15 @@ def _load(data: bytes | str, path: str) -> Document:
     return doc
 
 
+_BIG_EXPONENT = re.compile(r"[0-9][eE]\+?[0-9]{3,}")
+
+
 def _load_valid(text: str, path: str) -> Document | None:
     """Fast path for the common case, a valid document: one pass of pydantic's JSON
     parser straight into the model. Anything unusual (syntax or schema errors, or
-    NaN/Infinity, which that parser accepts and JSON does not) returns None and
-    takes the full path, which reports it precisely."""
-    if _contains(text, "NaN") or _contains(text, "Infinity"):
+    NaN/Infinity, which that parser accepts and JSON does not, or an exponent that may overflow to
+    infinity) returns None and takes the full path, which reports it precisely."""
+    if _contains(text, "NaN") or _contains(text, "Infinity") or _BIG_EXPONENT.search(text):
         return None
     try:
         model = Anrf.model_validate_json(text)

@@ -11,6 +11,7 @@ partial tree so hover, symbols and completion keep working on half-typed text.
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -500,10 +501,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    """A JSON number as a float, refusing one too large for a float (1e999 would be read as infinity,
+    which no JSON can hold when written back)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
 def parse_json(text: str) -> ParsedJson:
     """Parse `text`; never raises. Syntax problems come back as data."""
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         if len(text) <= MAX_RECOVERY_CHARS or isinstance(exc, RecursionError):
             return _recover(text)
@@ -620,9 +630,9 @@ def _recover(text: str) -> ParsedJson:
                 return raw[1:-1]
         if kind == "num":
             try:
-                return json.loads(raw)
-            except ValueError:  # an integer longer than Python converts (4300 digits)
-                report(start, end, f"number with {len(raw)} digits: too long to read")
+                return json.loads(raw, parse_float=_finite_float)
+            except ValueError as exc:  # an integer longer than Python converts (4300 digits), a float out of range
+                report(start, end, str(exc) if "out of range" in str(exc) else f"number with {len(raw)} digits: too long to read")
                 return None
         if kind == "ustr":
             report(start, end, "unterminated string")

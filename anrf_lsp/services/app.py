@@ -52,6 +52,7 @@ from .schemas import (
     VerifyResponse,
     VersionsResponse,
     ViewResponse,
+    unstorable,
 )
 from .security import API_KEY_HEADER, AccessMiddleware, BodyLimitMiddleware, KeyChecker, TokenBucket, error_response
 from .settings import ServiceSettings
@@ -315,6 +316,8 @@ def _store(backend: Backend, data: bytes) -> Response:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # the checker accepted what json cannot read: refuse it all the same
         return JSONResponse({"error": f"not a valid ANRF v1 document: {type(exc).__name__}", "findings": []}, status_code=422)
+    if (why := unstorable(document)) is not None:  # it would be stored, and every later read of it would fail
+        return JSONResponse({"error": f"not a valid ANRF v1 document: {why}", "findings": []}, status_code=422)
     version = backend.store(document, source="uploaded")
     return JSONResponse({"anrfId": document["anrf_id"], "version": version}, status_code=201)
 

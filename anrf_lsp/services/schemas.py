@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from anrf_lsp.intent.schema import IntentConstraint, StructuredIntent
 
@@ -16,6 +16,39 @@ CheckStatus = Literal["PASS", "FAIL", "WARN"]
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        """Refuse, before anything uses it, what JSON decoding lets through and nothing downstream can
+        hold: a lone surrogate in a string (no UTF-8 for the tokenizer, the database, the response) and
+        a number too large for a float (1e999 reads as infinity, which no JSON can write back)."""
+        problem = unstorable(data)
+        if problem is not None:
+            raise ValueError(problem)
+        return data
+
+
+def unstorable(value: Any) -> str | None:
+    """Why a decoded JSON value cannot be stored or answered with, or None (iterative: any depth)."""
+    import math
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"a string holds a lone surrogate (\\u{ord(item[exc.start]):04x}), which is not text"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return "a number is out of range (too large for a float) or not a number"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 class ErrorBody(BaseModel):
