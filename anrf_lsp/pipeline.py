@@ -54,6 +54,8 @@ def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
         text = " ".join(intent.description.split())
         shown = text[:80] + ("…" if len(text) > 80 else "")
         return f"“{shown}” is not a request ANRF can generate (out of scope); describe a function, class or module to create"
+    if (oversized := _oversized(intent)) is not None:
+        return oversized
     if intent.behaviour is not None:  # structured intent v2: a composition of parts
         return _composition_refusal(intent, generator)
     if intent.operation == UNKNOWN_OPERATION:
@@ -67,6 +69,26 @@ def refusal(intent: StructuredIntent, generator: Any = None) -> str | None:
     if operations is not None and intent.operation not in operations:
         return (f"this request reads as the catalog behaviour “{intent.operation}”, which the generator was not trained on; "
                 "nothing was generated rather than a different program")
+    return None
+
+
+MAX_NAME_CHARS, MAX_TYPE_CHARS, MAX_PARAMETERS, MAX_CONSTRAINTS, MAX_BEHAVIOUR_CHARS = 128, 200, 32, 32, 4000
+
+
+def _oversized(intent: StructuredIntent) -> str | None:
+    """A field longer than any program's, refused before it reaches a model (a 20,000-character name had
+    taken a minute and gigabytes of memory to decode)."""
+    assert intent.target is not None
+    fields = [("the target name", intent.target.name, MAX_NAME_CHARS), ("the return type", intent.return_type, MAX_TYPE_CHARS)]
+    fields += [(f"parameter {i + 1}'s name", p.name, MAX_NAME_CHARS) for i, p in enumerate(intent.parameters)]
+    fields += [(f"parameter {i + 1}'s type", p.type, MAX_TYPE_CHARS) for i, p in enumerate(intent.parameters)]
+    for what, value, limit in fields:
+        if len(value) > limit:
+            return f"{what} is {len(value):,} characters long; at most {limit} can be generated"
+    if len(intent.parameters) > MAX_PARAMETERS or len(intent.constraints) > MAX_CONSTRAINTS:
+        return f"{len(intent.parameters)} parameters and {len(intent.constraints)} constraints; at most {MAX_PARAMETERS} of each can be generated"
+    if intent.behaviour is not None and len(intent.behaviour.text()) > MAX_BEHAVIOUR_CHARS:
+        return f"the behaviour expression is longer than {MAX_BEHAVIOUR_CHARS} characters"
     return None
 
 
@@ -108,7 +130,7 @@ def reading_words(intent: StructuredIntent) -> str:
 def can_guess(intent: StructuredIntent) -> bool:
     """Whether there is a best guess to write when forced: a reading of a target with every part known
     (an unsure reading or parts the generator never trained on may be guessed; "not understood" cannot)."""
-    if intent.intent_type == "out_of_scope" or intent.target is None or intent.uncovered_words:
+    if intent.intent_type == "out_of_scope" or intent.target is None or intent.uncovered_words or _oversized(intent):
         return False
     return intent.behaviour.is_known() if intent.behaviour is not None else intent.operation != UNKNOWN_OPERATION
 

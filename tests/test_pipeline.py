@@ -256,3 +256,18 @@ def test_a_remote_decline_is_the_same_decline_in_the_editor(monkeypatch):
     with pytest.raises(pipeline.GenerationRefused) as declined:
         asyncio.run(host.generate(_sum_intent(), settings, lambda: False))
     assert str(declined.value) == reason and declined.value.can_force
+
+
+def test_fields_longer_than_any_program_are_refused_before_a_model_runs():
+    class Never:
+        name, operations, parts = "never", None, None
+
+        def generate(self, *args, **kwargs):
+            raise AssertionError("the generator must not run")
+
+    long_name = _sum_intent().model_copy(update={"target": Target(kind="function", name="x" * 20_000)})
+    with pytest.raises(pipeline.GenerationRefused, match="the target name is 20,000 characters long; at most 128"):
+        pipeline.generate(Never(), long_name, force=True)
+    many = _sum_intent().model_copy(update={"parameters": [{"name": f"p{i}"} for i in range(40)]})
+    assert "at most 32" in pipeline.refusal(StructuredIntent.model_validate(many.model_dump()))
+    assert pipeline.refusal(_sum_intent()) is None

@@ -429,3 +429,12 @@ def test_lone_surrogates_and_infinite_numbers_are_422s_not_500s(stub):
         refused = c.post("/anrf", content=described, headers={"Content-Type": "application/json"})
         assert refused.status_code == 422 and "lone surrogate" in refused.json()["error"]  # never stored, so never a 500 on reading
         assert c.get("/anrf/surrogate/versions").status_code == 404
+
+
+def test_a_name_longer_than_any_program_is_a_quick_422(stub):
+    with stub.client() as c:
+        huge = dict(intent("add up a list"), target={"kind": "function", "name": "n" * 200_000})
+        started = time.monotonic()
+        answer = c.post("/generate", json={"structuredIntent": huge})
+        assert answer.status_code == 422 and "200,000 characters long" in answer.json()["error"], answer.text[:300]
+        assert time.monotonic() - started < 5
