@@ -194,3 +194,36 @@ async def test_tcp_mode():
         if process.returncode is None:
             process.kill()
         await process.wait()
+
+
+def _frame(message: dict) -> bytes:
+    import json
+
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def test_a_frame_announcing_a_terabyte_is_skipped_and_the_server_keeps_serving(tmp_path):
+    """`Content-Length: 1000000000000` had made the server allocate it and exit (MemoryError)."""
+    import json
+    import subprocess
+
+    config = server_config()
+    process = subprocess.Popen(config.server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=config.server_env)
+    try:
+        initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
+                                                                                      "capabilities": {}}}
+        process.stdin.write(b"Content-Length: 1000000000000\r\n\r\n" + _frame(initialize))
+        process.stdin.flush()
+        for _ in range(20):  # notifications (log messages) may come first
+            header = process.stdout.readline()
+            while process.stdout.readline().strip():
+                pass
+            answer = json.loads(process.stdout.read(int(header.split(b":")[1])))
+            if answer.get("id") == 1:
+                break
+        assert answer.get("id") == 1 and "capabilities" in answer["result"] and process.poll() is None
+    finally:
+        process.kill()
+        process.wait(10)

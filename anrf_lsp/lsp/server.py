@@ -561,5 +561,7 @@ def run(args: Any) -> int:
             return 2
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        from .framing import BoundedStdin
+
+        server.start_io(stdin=BoundedStdin(sys.stdin.buffer))
     return 0
