@@ -203,27 +203,69 @@ def _frame(message: dict) -> bytes:
     return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
+class _RawServer:
+    """The real server over a pipe, spoken to in raw frames."""
+
+    def __init__(self, root):
+        import subprocess
+
+        config = server_config()
+        self.process = subprocess.Popen(config.server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env=config.server_env)
+        self.root = root
+
+    def send(self, data: bytes) -> None:
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, msg_id) -> dict:
+        import json
+
+        for _ in range(50):  # notifications (log messages) may come first
+            header = self.process.stdout.readline()
+            while self.process.stdout.readline().strip():
+                pass
+            message = json.loads(self.process.stdout.read(int(header.split(b":")[1])))
+            if "id" in message and message["id"] == msg_id and "method" not in message:
+                return message
+        raise AssertionError(f"no answer to {msg_id}")
+
+    def initialize(self) -> None:
+        self.send(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                          "params": {"processId": None, "rootUri": self.root.as_uri(), "capabilities": {}}}))
+        assert "capabilities" in self.answer(1)["result"]
+        self.send(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def test_requests_that_cannot_be_read_get_an_error_answer(tmp_path):
+    """Params that do not fit the method get -32602 and an id that is an object -32600; pygls had answered
+    neither, so the client waited for ever. The server keeps answering."""
+    server = _RawServer(tmp_path)
+    try:
+        server.initialize()
+        server.send(_frame({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {}}))
+        assert server.answer(2)["error"]["code"] == -32602
+        server.send(_frame({"jsonrpc": "2.0", "id": 3, "method": "textDocument/references",
+                            "params": {"textDocument": {"uri": "file:///x.anrf.json"}, "position": {"line": 0, "character": 0}}}))
+        assert server.answer(3)["error"]["code"] == -32602
+        server.send(_frame({"jsonrpc": "2.0", "id": {"odd": 1}, "method": "textDocument/hover", "params": {}}))
+        assert server.answer(None)["error"]["code"] == -32600
+        server.send(_frame({"jsonrpc": "2.0", "id": 4, "method": "shutdown"}))
+        assert "error" not in server.answer(4)
+    finally:
+        server.close()
+
+
 def test_a_frame_announcing_a_terabyte_is_skipped_and_the_server_keeps_serving(tmp_path):
     """`Content-Length: 1000000000000` had made the server allocate it and exit (MemoryError)."""
-    import json
-    import subprocess
-
-    config = server_config()
-    process = subprocess.Popen(config.server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=config.server_env)
+    server = _RawServer(tmp_path)
     try:
-        initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
-                                                                                      "capabilities": {}}}
-        process.stdin.write(b"Content-Length: 1000000000000\r\n\r\n" + _frame(initialize))
-        process.stdin.flush()
-        for _ in range(20):  # notifications (log messages) may come first
-            header = process.stdout.readline()
-            while process.stdout.readline().strip():
-                pass
-            answer = json.loads(process.stdout.read(int(header.split(b":")[1])))
-            if answer.get("id") == 1:
-                break
-        assert answer.get("id") == 1 and "capabilities" in answer["result"] and process.poll() is None
+        server.send(b"Content-Length: 1000000000000\r\n\r\n")
+        server.initialize()
+        assert server.process.poll() is None
     finally:
-        process.kill()
-        process.wait(10)
+        server.close()

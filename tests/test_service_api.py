@@ -408,11 +408,11 @@ def test_lone_surrogates_and_infinite_numbers_are_422s_not_500s(stub):
     JSON answer can hold them, so every body refuses them with a 422 that says which, before anything runs."""
     surrogate = '"\\ud800"'
     bodies = {
-        "/intent/analyze": '{"inputText": %s}' % surrogate,
+        "/intent/analyze": '{"inputText": ' + surrogate + "}",
         "/generate": '{"structuredIntent": {"intent_type": "create_function", "target": {"kind": "function", "name": "f"}, '
                      '"description": "x", "confidence": 1e999}}',
-        "/execute/versioned": '{"inputs": [[%s]]}' % surrogate,
-        "/feedback": '{"generationId": "%s", "accepted": false, "correctedAnrf": {"metadata": {"x": 1e999}}}' % uuid.uuid4(),
+        "/execute/versioned": '{"inputs": [[' + surrogate + "]]}",
+        "/feedback": f'{{"generationId": "{uuid.uuid4()}", "accepted": false, "correctedAnrf": {{"metadata": {{"x": 1e999}}}}}}',
     }
     with stub.client() as c:
         c.post("/anrf", json=dict(SUM, anrf_id="versioned"))
@@ -420,7 +420,7 @@ def test_lone_surrogates_and_infinite_numbers_are_422s_not_500s(stub):
             answer = c.post(path, content=body, headers={"Content-Type": "application/json"})
             assert answer.status_code == 422, (path, answer.status_code, answer.text[:300])
             assert "lone surrogate" in answer.json()["error"] or "out of range" in answer.json()["error"], answer.text
-        context = '{"inputText": "add up a list", "context": {"module": %s}}' % surrogate
+        context = '{"inputText": "add up a list", "context": {"module": ' + surrogate + "}}"
         assert c.post("/intent/analyze", content=context, headers={"Content-Type": "application/json"}).status_code == 422
         stored = c.post("/anrf", content=json.dumps(dict(SUM, anrf_id="inf")).replace('"metadata": {', '"metadata": {"confidence_score": 1e999, ', 1),
                         headers={"Content-Type": "application/json"})

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -33,6 +34,9 @@ VERIFY_COMMAND = "anrf.verify"
 STATUS_COMMAND = "anrf.status"
 ANRF_LANGUAGE_IDS = ("anrf", "json", "jsonc")
 TRIGGER_CHARACTERS = ['"']
+
+
+ANSWERED = object()  # a request already answered with an error while it was read: nothing more to do
 
 
 class AnrfProtocol(LanguageServerProtocol):
@@ -84,6 +88,29 @@ class AnrfProtocol(LanguageServerProtocol):
             if msg_id != current and not future.done():
                 future.cancel()
         return (yield from super().lsp_shutdown(*args))
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """A request pygls cannot structure still gets an answer: -32602 when its params do not fit the
+        method (hover with `{}`, references without `context`), -32600 when its id is neither a number nor
+        a string. pygls logged such requests and never answered, so the client waited for ever."""
+        if "jsonrpc" in data and "method" in data and "id" in data:
+            msg_id = data["id"]
+            if isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
+                return self._answer_error(None, -32600, "invalid request: the id must be a number or a string")
+            try:
+                return super().structure_message(data)
+            except JsonRpcException as exc:
+                code = -32602 if isinstance(exc, JsonRpcInvalidParams) else exc.code
+                return self._answer_error(msg_id, code, f"invalid params for {data['method']}" if code == -32602 else str(exc))
+        return super().structure_message(data)
+
+    def _answer_error(self, msg_id: Any, code: int, message: str) -> Any:
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
+        return ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        if message is not ANSWERED:
+            super().handle_message(message)
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         """pygls cancels the request's future (the client gets its error at once); the generation
