@@ -213,22 +213,50 @@ class _RawServer:
         self.process = subprocess.Popen(config.server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         env=config.server_env)
         self.root = root
+        self.buffer = b""
 
     def send(self, data: bytes) -> None:
         self.process.stdin.write(data)
         self.process.stdin.flush()
 
-    def answer(self, msg_id) -> dict:
+    def message(self, timeout: float = 30.0) -> dict:
+        """The next message from the server (AssertionError when none comes within `timeout` seconds)."""
         import json
+        import os
+        import select
+        import time
 
+        deadline = time.monotonic() + timeout
+        while True:
+            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
+            if sep:
+                length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
+                if len(rest) >= length:
+                    self.buffer = rest[length:]
+                    return json.loads(rest[:length])
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                raise AssertionError(f"nothing from the server in {timeout} s")
+            chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise AssertionError("the server closed its output")
+            self.buffer += chunk
+
+    def answer(self, msg_id) -> dict:
         for _ in range(50):  # notifications (log messages) may come first
-            header = self.process.stdout.readline()
-            while self.process.stdout.readline().strip():
-                pass
-            message = json.loads(self.process.stdout.read(int(header.split(b":")[1])))
+            message = self.message()
             if "id" in message and message["id"] == msg_id and "method" not in message:
                 return message
         raise AssertionError(f"no answer to {msg_id}")
+
+    def notification(self, method: str, accept=lambda params: True) -> dict:
+        seen = []
+        for _ in range(200):
+            message = self.message()
+            seen.append(message.get("method"))
+            if message.get("method") == method and "id" not in message and accept(message["params"]):
+                return message["params"]
+        raise AssertionError(f"no {method} among {seen}")
 
     def initialize(self) -> None:
         self.send(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -258,6 +286,32 @@ def test_requests_that_cannot_be_read_get_an_error_answer(tmp_path):
         assert "error" not in server.answer(4)
     finally:
         server.close()
+
+
+def test_a_change_the_server_cannot_apply_stops_its_checks_until_the_whole_text_comes(tmp_path):
+    """A didChange with a negative position, string positions or no `end` had been dropped or clamped, so the
+    server checked a text that was not the editor's. Now it forgets the document, clears its diagnostics, says
+    so, and takes it back from a whole-document change."""
+    text = (EXAMPLES / "invalid" / "dangling_reference.anrf.json").read_text()
+    uri = (tmp_path / "doc.anrf.json").as_uri()
+    for bad in ({"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 0}},
+                {"start": {"line": "zero", "character": 0}, "end": {"line": 0, "character": 0}},
+                {"start": {"line": 0, "character": 0}}):
+        server = _RawServer(tmp_path)
+        try:
+            server.initialize()
+            server.send(_frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                "uri": uri, "languageId": "anrf", "version": 1, "text": text}}}))
+            assert server.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)["diagnostics"]
+            server.send(_frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": bad, "text": "x"}]}}))
+            assert server.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)["diagnostics"] == []
+            assert "lost track of the text of doc.anrf.json" in server.notification("window/showMessage")["message"]
+            server.send(_frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]}}))
+            assert server.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)["diagnostics"]
+        finally:
+            server.close()
 
 
 def test_a_frame_announcing_a_terabyte_is_skipped_and_the_server_keeps_serving(tmp_path):

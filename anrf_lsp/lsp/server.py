@@ -47,7 +47,7 @@ class AnrfProtocol(LanguageServerProtocol):
     _server: AnrfLanguageServer
 
     def _ours(self, uri: str, language_id: str | None = None) -> bool:
-        return uri in self._server.analyzer or (language_id is not None and is_anrf_document(uri, language_id))
+        return uri in self._server.analyzer or uri in self._server.desynced or (language_id is not None and is_anrf_document(uri, language_id))
 
     def _user_handler(self, method: str, params: Any) -> Any:
         handler = self.fm.features.get(method)
@@ -93,6 +93,16 @@ class AnrfProtocol(LanguageServerProtocol):
         """A request pygls cannot structure still gets an answer: -32602 when its params do not fit the
         method (hover with `{}`, references without `context`), -32600 when its id is neither a number nor
         a string. pygls logged such requests and never answered, so the client waited for ever."""
+        if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE and "id" not in data and "jsonrpc" in data:
+            try:
+                return super().structure_message(data)
+            except JsonRpcException:
+                params = data.get("params")
+                document = params.get("textDocument") if isinstance(params, dict) else None
+                uri = document.get("uri") if isinstance(document, dict) else None
+                if isinstance(uri, str):
+                    self._server.lost_sync(uri, "a change it could not read")
+                return ANSWERED
         if "jsonrpc" in data and "method" in data and "id" in data:
             msg_id = data["id"]
             if isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
@@ -138,6 +148,7 @@ class AnrfLanguageServer(LanguageServer):
         self.feature_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-feature")
         self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self.position_encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
+        self.desynced: set[str] = set()  # ANRF documents whose text the server lost track of (`lost_sync`)
         self.idle_gc = IdleCollector()
         self.models = ModelHost(ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-model"))
         self.workflow = Workflow(self, WorkflowHost(
@@ -151,6 +162,21 @@ class AnrfLanguageServer(LanguageServer):
         """The negotiated position encoding as its wire value ("utf-16"...): `str()` of the
         lsprotocol enum is "PositionEncodingKind.Utf16", which matches no encoding."""
         return types.PositionEncodingKind(self.workspace.position_encoding or types.PositionEncodingKind.Utf16).value
+
+    def lost_sync(self, uri: str, why: str) -> None:
+        """The editor sent a change that cannot be applied as it applied it: rather than check a text that
+        differs from the editor's, forget the document (its diagnostics cleared) until the editor sends the
+        whole text again (a reopen, or a full-document change), and say so."""
+        if uri in self.analyzer:
+            self.analyzer.closed(uri)
+            if not self.pull_diagnostics:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.desynced.add(uri)
+        name = uri.rsplit("/", 1)[-1]
+        log.error("lost sync with the editor for %s: %s", uri, why)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=(
+            f"ANRF: lost track of the text of {name} (the editor sent {why}); its checks stop until the whole text "
+            "comes again: close and reopen the file")))
 
     async def off_loop(self, fn: Any, *args: Any) -> Any:
         """Run slow feature work in a worker thread."""
@@ -301,7 +327,8 @@ def did_change_folders(ls: AnrfLanguageServer, params: types.DidChangeWorkspaceF
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     doc = params.text_document
-    if is_anrf_document(doc.uri, doc.language_id):
+    if is_anrf_document(doc.uri, doc.language_id) or doc.uri in ls.desynced:
+        ls.desynced.discard(doc.uri)
         ls.analyzer.changed(doc.uri, doc.version, doc.text)
     else:  # any other language: tracked by pygls for intent comments only (no diagnostics)
         ls.workflow.opened(doc.uri)
@@ -310,12 +337,25 @@ def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) ->
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if uri in ls.analyzer:
+    changes = list(params.content_changes)
+    if uri in ls.desynced:  # only a whole-document change brings the text back
+        whole = [i for i, c in enumerate(changes) if isinstance(c, types.TextDocumentContentChangeWholeDocument)]
+        if not whole:
+            return
+        ls.desynced.discard(uri)
+        text, changes = changes[whole[-1]].text, changes[whole[-1] + 1 :]
+    elif uri in ls.analyzer:
         text = ls.analyzer.text(uri)
-        encoding = ls.position_encoding()
-        for change in params.content_changes:
+    else:
+        return
+    encoding = ls.position_encoding()
+    try:
+        for change in changes:
             text = textsync.apply_change(text, change, encoding)
-        ls.analyzer.changed(uri, params.text_document.version, text)
+    except textsync.OutOfSync as exc:
+        ls.lost_sync(uri, str(exc))
+        return
+    ls.analyzer.changed(uri, params.text_document.version, text)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -326,6 +366,7 @@ def did_save(ls: AnrfLanguageServer, params: types.DidSaveTextDocumentParams) ->
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: AnrfLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.desynced.discard(uri)
     if uri in ls.analyzer:
         ls.analyzer.closed(uri)
         if not ls.pull_diagnostics:

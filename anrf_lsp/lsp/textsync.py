@@ -31,9 +31,22 @@ def offset_at(text: str, pos: types.Position, encoding: str) -> int:
     return start + column_offset(text[start:end], pos.character, encoding)
 
 
+class OutOfSync(ValueError):
+    """A change that cannot be applied as the editor did: the server no longer knows the text."""
+
+
+MAX_UINTEGER = 2**31 - 1  # LSP positions are uintegers
+
+
 def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
-    """The text after one LSP content change (ranged or whole-document)."""
+    """The text after one LSP content change (ranged or whole-document); OutOfSync for a range no
+    editor can have applied (a negative or out-of-range position, an end before its start)."""
     if isinstance(change, types.TextDocumentContentChangePartial):
+        for pos in (change.range.start, change.range.end):
+            if not (0 <= pos.line <= MAX_UINTEGER and 0 <= pos.character <= MAX_UINTEGER):
+                raise OutOfSync(f"a change at line {pos.line}, character {pos.character}")
+        if (change.range.end.line, change.range.end.character) < (change.range.start.line, change.range.start.character):
+            raise OutOfSync("a change whose range ends before it starts")
         start = offset_at(text, change.range.start, encoding)
         end = max(start, offset_at(text, change.range.end, encoding))
         return text[:start] + change.text + text[end:]
