@@ -281,13 +281,30 @@ def free_path(path: Path, taken: Iterable[str] = ()) -> Path:
     raise FileExistsError(f"no free file name beside {path}")
 
 
-def read_source(path: Path, max_bytes: int | None = None) -> str:
-    """A source file's text (UTF-8, a BOM allowed), or a ValueError that says why not."""
+def read_regular_file(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """A regular file's bytes (at most `max_bytes` + 1, so the caller can tell it is too large), or a
+    ValueError that says why not. A named pipe, a device or a directory is refused without waiting: it
+    is opened non-blocking and checked before anything is read (a FIFO had blocked the editor's one
+    feature thread)."""
+    import os
+    import stat
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"cannot read {path}: not a regular file")
+        try:
+            return fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_source(path: Path, max_bytes: int | None = None) -> str:
+    """A source file's text (UTF-8, a BOM allowed), or a ValueError that says why not."""
+    data = read_regular_file(path, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
         raise ValueError(f"{path} is larger than {max_bytes // (1024 * 1024)} MiB")
     try:

@@ -3,7 +3,11 @@ code actions on a published diagnostic, applies the edit, and the finding is gon
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.conftest import EXAMPLES, sum_doc
@@ -117,3 +121,13 @@ async def test_verify_command(client: LanguageClient, tmp_path):
     valid = EXAMPLES / "valid" / "gcd.anrf.json"
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.verify", arguments=[valid.as_uri()]))
     assert result["ok"] is True and result["version"] is None
+    # A named pipe is refused at once (reading it had blocked the feature thread: hover and verify timed out).
+    import os
+
+    fifo = tmp_path / "pipe.anrf.json"
+    os.mkfifo(fifo)
+    with pytest.raises(JsonRpcException, match="not a regular file"):
+        await asyncio.wait_for(client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.verify",
+                                                                                                   arguments=[fifo.as_uri()])), 10)
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.verify", arguments=[valid.as_uri()]))
+    assert result["ok"] is True

@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from anrf_lsp import __version__
+from anrf_lsp import __version__, pipeline
 from anrf_lsp.settings import Settings, SettingsError, from_environment, redacted, section_of
 
 from . import conversion, convert, logs, textsync, workflow
@@ -591,11 +591,7 @@ def _analyze_file(uri: str, settings: Settings) -> Analysis:
     from .analysis import analyze, uri_to_display_path
 
     path = uri_to_display_path(uri)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(settings.max_file_bytes + 1)
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = pipeline.read_regular_file(path, settings.max_file_bytes)
     return analyze(uri, None, data, settings, types.PositionEncodingKind.Utf16)
 
 
