@@ -52,18 +52,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from models.locate import ModelNotFound
 
     text = sys.stdin.read() if args.text == "-" else args.text
-    intent = None
     try:
         intent = pipeline.analyze(IntentModel(args.intent_model, device=args.device), text)
-        if (why := pipeline.refusal(intent)) is not None and not (args.force and pipeline.can_guess(intent)):
-            raise pipeline.GenerationRefused(why)
+        pipeline.refuse_unless_forced(intent, force=args.force)  # before the generator loads
         outcome = pipeline.generate(GeneratorModel(args.model, device=args.device), intent, hypotheses=args.hypotheses, timeout_s=args.timeout,
                                     force=args.force)
     except ModelNotFound as exc:
         print(f"anrf generate: {exc}", file=sys.stderr)
         return 1
     except pipeline.GenerationRefused as exc:  # declined: nothing was written (exit 3, as scripts can tell it from an error)
-        hint = " (--force writes the best guess, marked as not accepted)" if not args.force and intent is not None and pipeline.can_guess(intent) else ""
+        hint = " (--force writes the best guess, marked as not accepted)" if not args.force and exc.can_force else ""
         print(f"anrf generate: {exc}{hint}", file=sys.stderr)
         return DECLINED
     assert intent.target is not None

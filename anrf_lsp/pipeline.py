@@ -135,6 +135,15 @@ def can_guess(intent: StructuredIntent) -> bool:
     return intent.behaviour.is_known() if intent.behaviour is not None else intent.operation != UNKNOWN_OPERATION
 
 
+def refuse_unless_forced(intent: StructuredIntent, generator: Any = None, force: bool = False) -> str | None:
+    """Raise GenerationRefused with `refusal`'s reason, unless `force` and there is a guess to write;
+    the reason forced past (None when there was none), for the guess's metadata."""
+    why = refusal(intent, generator)
+    if why is not None and not (force and can_guess(intent)):
+        raise GenerationRefused(why, intent=intent)
+    return why
+
+
 def not_confident(outcome: Outcome) -> str:
     """Why an outcome the acceptance rule turned down is declined, with its best guess in words."""
     score = "uncalibrated" if outcome.confidence is None else f"{outcome.confidence:.2f}"
@@ -216,9 +225,7 @@ def generate(
     `force` returns the best guess instead of declining, when there is one, marked as not accepted."""
     from models.generator import GenerationCancelled, GenerationError
 
-    why = refusal(intent, generator)
-    if why is not None and not (force and can_guess(intent)):
-        raise GenerationRefused(why, intent=intent)
+    why = refuse_unless_forced(intent, generator, force)
     try:
         generation = generator.generate(intent, n=hypotheses, timeout_s=timeout_s, progress=progress, cancelled=cancelled, anrf_id=anrf_id)
     except GenerationCancelled:

@@ -61,6 +61,11 @@ def features(reading_confidence: float, likelihood: float, verified: bool) -> li
     return [1.0, math.log(p / (1 - p)), float(verified), 0.0 if verified else log_likelihood, log_likelihood if verified else 0.0]
 
 
+def combined_score(weights: list[float], reading_confidence: float, likelihood: float, verified: bool) -> float:
+    """The nonconformity under a combination: minus the log-odds `weights` give these `features`."""
+    return -sum(w * f for w, f in zip(weights, features(reading_confidence, likelihood, verified), strict=True))
+
+
 def isotonic_decreasing(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
     """Pool-adjacent-violators fit of y (0/1) as a non-increasing function of x; returns knots
     (block centres, block means) for linear interpolation."""
@@ -93,8 +98,7 @@ class Calibration:
         probability, the likelihood nonconformity (`Attempt.likelihood`) and whether it was verified."""
         if self.weights is None:
             return likelihood
-        z = sum(w * f for w, f in zip(self.weights, features(reading_confidence, likelihood, verified), strict=True))
-        return -z
+        return combined_score(self.weights, reading_confidence, likelihood, verified)
 
     def confidence(self, score: float) -> float:
         """Calibrated probability that an output with this nonconformity score is correct."""

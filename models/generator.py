@@ -406,10 +406,10 @@ class GeneratorModel:
         mark_uncertain_nodes(best.anrf, best)
         generation = Generation(anrf=best.anrf, best=best, attempts=attempts, seconds=time.monotonic() - started)
         if self.calibration is not None:
-            score = self.calibration.score(intent.confidence, best.likelihood, best.verified)
-            generation.confidence = round(self.calibration.confidence(score), 4)
             from models.confidence import group_of
 
+            score = self.calibration.score(intent.confidence, best.likelihood, best.verified)
+            generation.confidence = round(self.calibration.confidence(score), 4)
             generation.accepted = self.calibration.accept(score, group_of(intent))
             best.anrf.setdefault("metadata", {})["confidence_score"] = f"{generation.confidence:.4f}"
         return generation

@@ -9,7 +9,6 @@ which the confidence combines with this (models/confidence.py)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +32,10 @@ NOT_EXECUTABLE = Verdict(False)
 
 def against_reading(anrf: dict[str, Any], intent: StructuredIntent) -> Verdict:
     """Run the program of `anrf` on probes of `intent`'s behaviour and compare with the reading."""
+    from pydantic import ValidationError
+
     from anrf_lsp.execution.cases import failures
-    from anrf_lsp.format.document import load_document
+    from anrf_lsp.format.model import Anrf
     from anrf_lsp.intent.semantics import NotExecutable, evaluate, probes
 
     if intent.behaviour is None or not intent.behaviour.is_known():
@@ -44,11 +45,12 @@ def against_reading(anrf: dict[str, Any], intent: StructuredIntent) -> Verdict:
         expected = [evaluate(intent.behaviour, args) for args in inputs]
     except (NotExecutable, TypeError, ValueError, ZeroDivisionError):
         return NOT_EXECUTABLE  # a reading with no meaning here, or one its own probes break (x % 0)
-    doc = load_document(json.dumps(anrf))
-    if doc.model is None:
+    try:
+        model = Anrf.model_validate(anrf)  # the assembled dict the checkers just passed: no text round trip
+    except ValidationError:
         return Verdict(False, "the program cannot be read back")
     name = intent.target.name if intent.target is not None else None
-    problems = failures(doc.model, [(name, args) for args in inputs], expected, max_steps=PROBE_STEPS, first_only=True)
+    problems = failures(model, [(name, args) for args in inputs], expected, max_steps=PROBE_STEPS, first_only=True)
     if problems:
         return Verdict(False, f"disagrees with the reading {intent.behaviour.text()}: {problems[0]}")
     return Verdict(True)

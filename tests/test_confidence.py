@@ -83,9 +83,9 @@ def shifted_generations(n: int, seed: int) -> list[tuple[float, list[float], boo
 
 
 def _combined(rows, weights):
-    from models.confidence import features
+    from models.confidence import combined_score
 
-    return [-sum(w * f for w, f in zip(weights, features(r, nonconformity(lp), v), strict=True)) for r, lp, v, _g, _c in rows]
+    return [combined_score(weights, r, nonconformity(lp), v) for r, lp, v, _g, _c in rows]
 
 
 def test_the_combination_tells_right_from_wrong_where_the_likelihood_cannot(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from anrf_lsp.intent.schema import StructuredIntent
-from models.confidence import Calibration, features, fit, group_of
+from models.confidence import Calibration, combined_score, features, fit, group_of
 from models.confidence import coverage as calibration_coverage
 from models.confidence import summary as calibration_summary
 
@@ -98,7 +98,7 @@ def score_rows(rows: list[dict[str, Any]], weights: list[float] | None) -> None:
         elif weights is None:
             r["score"] = r["likelihood"]
         else:
-            r["score"] = -sum(w * f for w, f in zip(weights, features(r["reading"], r["likelihood"], r["verified"]), strict=True))
+            r["score"] = combined_score(weights, r["reading"], r["likelihood"], r["verified"])
 
 
 def auroc(scores: list[float], right: list[bool]) -> float | None:

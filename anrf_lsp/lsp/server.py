@@ -92,27 +92,27 @@ class AnrfProtocol(LanguageServerProtocol):
     def structure_message(self, data: dict[str, Any]) -> Any:
         """A request pygls cannot structure still gets an answer: -32602 when its params do not fit the
         method (hover with `{}`, references without `context`), -32600 when its id is neither a number nor
-        a string. pygls logged such requests and never answered, so the client waited for ever."""
-        if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE and "id" not in data and "jsonrpc" in data:
-            try:
-                return super().structure_message(data)
-            except JsonRpcException:
-                params = data.get("params")
-                document = params.get("textDocument") if isinstance(params, dict) else None
-                uri = document.get("uri") if isinstance(document, dict) else None
-                if isinstance(uri, str):
-                    self._server.lost_sync(uri, "a change it could not read")
-                return ANSWERED
-        if "jsonrpc" in data and "method" in data and "id" in data:
-            msg_id = data["id"]
-            if isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
-                return self._answer_error(None, -32600, "invalid request: the id must be a number or a string")
-            try:
-                return super().structure_message(data)
-            except JsonRpcException as exc:
+        a string (pygls logged such requests and never answered, so the client waited for ever). A
+        didChange it cannot structure means the server lost the editor's text (`lost_sync`)."""
+        if "jsonrpc" not in data or "method" not in data:
+            return super().structure_message(data)
+        is_request = "id" in data
+        if is_request and (isinstance(data["id"], bool) or not isinstance(data["id"], (int, str))):
+            return self._answer_error(None, -32600, "invalid request: the id must be a number or a string")
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if is_request:
                 code = -32602 if isinstance(exc, JsonRpcInvalidParams) else exc.code
-                return self._answer_error(msg_id, code, f"invalid params for {data['method']}" if code == -32602 else str(exc))
-        return super().structure_message(data)
+                return self._answer_error(data["id"], code, f"invalid params for {data['method']}" if code == -32602 else str(exc))
+            if data["method"] != types.TEXT_DOCUMENT_DID_CHANGE:
+                raise
+            params = data.get("params")
+            document = params.get("textDocument") if isinstance(params, dict) else None
+            uri = document.get("uri") if isinstance(document, dict) else None
+            if isinstance(uri, str):
+                self._server.lost_sync(uri, "a change it could not read")
+            return ANSWERED
 
     def _answer_error(self, msg_id: Any, code: int, message: str) -> Any:
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})

@@ -446,8 +446,7 @@ class Workflow:
         intent = await self.host.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         if job.cancel.is_set():
             raise GenerationCancelled("generation cancelled")
-        if (why := pipeline.refusal(intent)) is not None and not (request.force and pipeline.can_guess(intent)):
-            raise pipeline.GenerationRefused(why, intent=intent)
+        pipeline.refuse_unless_forced(intent, force=request.force)  # before the generator loads
         assert intent.target is not None
         structured = intent.model_dump(mode="json")
         loading = not self.host.models.generator_loaded(settings)
