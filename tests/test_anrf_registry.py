@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from anrf_lsp.format.protobuf import to_protobuf
+from anrf_lsp.services import registry as registry_module
 from anrf_lsp.services.registry import AnrfRegistry, InvalidId, NotFound, RegistryError, validate_id
 
 # Not tests.conftest: spawned writers import this module, and conftest brings the LSP test stack.
@@ -170,13 +171,36 @@ def test_writer_killed_mid_write_leaves_no_version(tmp_path):
         child.wait(timeout=30)
         child.stdout.close()
 
+    assert temp.exists()
     assert registry.versions(SHARED_ID) == [1]
+    assert not temp.exists()  # its writer, a process of this host, is gone: deleted at once
     assert registry.get(SHARED_ID) == doc_by(0, 0)
     assert registry.put(large_doc()) == 2
     assert registry.get(SHARED_ID) == large_doc()
     assert registry.ids() == [SHARED_ID]
+    assert registry.stored_versions() == [(SHARED_ID, 1), (SHARED_ID, 2)]
 
-    old = time.time() - 2 * 3600
-    os.utime(temp, (old, old))
-    registry.versions(SHARED_ID)
-    assert not temp.exists()
+
+def test_sweep_keeps_live_and_other_hosts_temps_until_an_hour_old(tmp_path):
+    registry = AnrfRegistry(tmp_path)
+    registry.put(doc_by(0, 0))
+    folder = tmp_path / "anrf" / SHARED_ID
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host = registry_module._host()  # the host name as temp names spell it
+        mine_live = folder / f".{host}.{live.pid}.abc.tmp"
+        mine_dead = folder / f".{host}.999999999.abd.tmp"
+        other_host = folder / ".some-other-host.12.abe.tmp"
+        legacy = folder / ".tmpabcdef.tmp"
+        for path in (mine_live, mine_dead, other_host, legacy):
+            path.write_bytes(b"half")
+        assert registry.sweep_temps() == 1
+        assert not mine_dead.exists() and mine_live.exists() and other_host.exists() and legacy.exists()
+        old = time.time() - 2 * 3600
+        for path in (other_host, legacy):
+            os.utime(path, (old, old))
+        assert registry.sweep_temps() == 2
+        assert sorted(p.name for p in folder.iterdir()) == sorted(["1.anrf", mine_live.name])
+    finally:
+        live.kill()
+        live.wait()

@@ -23,6 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, Response
 
 from anrf_lsp import __version__, pipeline
@@ -30,7 +31,8 @@ from anrf_lsp import __version__, pipeline
 from . import operations
 from .backend import DATABASE, GENERATOR, REGISTRY, Backend, NotReady
 from .db import UnknownGeneration, UnknownReference
-from .limits import GenerationQueue, QueueFull
+from .execution_pool import ExecutionPool, TooManyRuns
+from .limits import QueueFull, SlotQueue
 from .logs import RequestLogMiddleware
 from .metrics import UNMATCHED_ROUTE, Metrics
 from .registry import InvalidId, NotFound, RegistryError, validate_id
@@ -60,8 +62,8 @@ from .settings import ServiceSettings
 log = logging.getLogger("anrf_lsp.services")
 
 PROTOBUF = "application/x-protobuf"
-CANCEL_GRACE_S = 2.0  # a generation still running this long past its timeout is cancelled by the watchdog
 CLIENT_CLOSED = 499  # nginx's "client closed request": nobody reads it, but the logs and metrics say what happened
+CANCEL_GRACE_S = 2.0  # a generation still running this long past its timeout is cancelled by the watchdog
 
 
 def _errors(*codes: int, model: type = ErrorBody) -> dict[int | str, dict[str, Any]]:
@@ -71,22 +73,29 @@ def _errors(*codes: int, model: type = ErrorBody) -> dict[int | str, dict[str, A
 def create_app(settings: ServiceSettings, backend: Backend | None = None) -> FastAPI:
     metrics = Metrics()
     backend = backend or Backend(settings)
-    queue = GenerationQueue(max_concurrent=settings.max_concurrent_generations or _default_concurrency(settings.device),
+    queue = SlotQueue("generation", max_concurrent=settings.max_concurrent_generations or _default_concurrency(settings.device),
                             queue_size=settings.queue_size, on_change=lambda running, waiting: (
                                 metrics.in_progress.set(running), metrics.queue_depth.set(waiting)))
+
+    executions = ExecutionPool(workers=settings.execute_workers, memory_mb=settings.execute_memory, timeout_s=settings.execute_timeout,
+                               max_steps=settings.execute_max_steps, max_output_bytes=settings.execute_max_output_bytes,
+                               queue_size=settings.execute_queue, per_key=settings.execute_per_key)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         backend.start()
+        threading.Thread(target=executions.start, name="anrf-serve-executors", daemon=True).start()
         try:
             yield
         finally:
+            executions.close()
             backend.close()
 
     app = FastAPI(title="anrf-lsp service", version=__version__, lifespan=lifespan,
                   description="Intent analysis, generation, verification, viewing, execution and storage of ANRF v1 documents; "
                               "the remote backend of the anrf language server. Send `X-API-Key` on every call except the probes.")
     app.state.backend, app.state.metrics, app.state.queue, app.state.settings = backend, metrics, queue, settings
+    app.state.executions = executions
     _install_error_handlers(app)
     # Added innermost first: requests pass RequestLog -> BodyLimit -> Access -> routes.
     limiter = TokenBucket(settings.rate_limit) if settings.rate_limit > 0 else None
@@ -96,7 +105,7 @@ def create_app(settings: ServiceSettings, backend: Backend | None = None) -> Fas
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, on_done=lambda method, route, status, seconds: metrics.observe_request(
         method, route or UNMATCHED_ROUTE, status, seconds))
-    _add_routes(app, settings, backend, metrics, queue, keys)
+    _add_routes(app, settings, backend, metrics, queue, keys, executions)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -115,9 +124,15 @@ def _default_concurrency(device: str) -> int:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    async def http_error(_request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        if isinstance(exc.__cause__, ClientDisconnect):  # FastAPI's "error parsing the body" when the client went away
+            return await client_gone(request, exc.__cause__)
         return error_response(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    async def client_gone(_request: Request, _exc: Exception) -> Response:
+        """A client that left before its body arrived: no server error (it was counted as a 500)."""
+        return error_response(CLIENT_CLOSED, "the client disconnected before the request body arrived")
 
     async def validation_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -146,8 +161,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(NotReady, mapped(503, retry_after=5))
     app.add_exception_handler(QueueFull, queue_full)
+    app.add_exception_handler(TooManyRuns, mapped(429, retry_after=1))
     app.add_exception_handler(InvalidId, mapped(400))
     app.add_exception_handler(NotFound, mapped(404))
     app.add_exception_handler(RegistryError, registry_error)
@@ -185,7 +202,8 @@ def _id(anrf_id: str) -> str:
     return validate_id(anrf_id)
 
 
-def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metrics: Metrics, queue: GenerationQueue, keys: KeyChecker) -> None:
+def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metrics: Metrics, queue: SlotQueue, keys: KeyChecker,
+                executions: ExecutionPool) -> None:
     key = Security(APIKeyHeader(name="X-API-Key", auto_error=False, description="one of the server's API keys"))
     guarded = {"dependencies": [key]}  # documents the header in OpenAPI; AccessMiddleware enforces it
     common = _errors(400, 401, 413, 422, 429, 503)
@@ -244,19 +262,24 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
 
     @app.post("/execute/{anrfId:path}", response_model=ExecuteResponse, responses=common | _errors(404) | {422: {"model": ExecuteError}},
               tags=["anrf"], **guarded)
-    def execute(anrfId: AnrfId, body: ExecuteRequest | None = None, version: QueryVersion = None) -> Any:
-        """Run a function of the execution layer on JSON arguments, bounded in steps and seconds. A document with checker
-        errors, or a run that fails (runtime error, step or time limit), is a 422 with the error and the logs."""
-        version, document = backend.load(_id(anrfId), version)
+    async def execute(anrfId: AnrfId, request: Request, body: ExecuteRequest | None = None, version: QueryVersion = None) -> Any:
+        """Run a function of the execution layer on JSON arguments in a worker process, bounded in steps, seconds and memory.
+        A document with checker errors, or a run that fails (runtime error, step, time, memory or result-size limit), is a 422
+        with the error and the logs; 429 when this key has its share of runs going, 503 when every worker is busy for long."""
+        version, document = await anyio.to_thread.run_sync(backend.load, _id(anrfId), version)
         function, args = (body or ExecuteRequest()).call()
+        inputs = {"function": function, "args": args}
+        identity = request.scope.get("state", {}).get("api_key_id") or "anonymous"
+
+        def record(output: Any, logs: list[str], ok: bool) -> str:
+            return backend.db.add_execution(anrf_id=anrfId, version=version, inputs=inputs, output=output, logs=logs, ok=ok)
+
         try:
-            output, logs = operations.execute(document, function, args, settings.execute_max_steps, settings.execute_timeout)
+            output, logs = await executions.run(identity, document, function, args)
         except operations.ExecutionFailed as exc:
-            execution_id = backend.db.add_execution(anrf_id=anrfId, version=version, inputs={"function": function, "args": args},
-                                                    output=None, logs=exc.logs, ok=False)
+            execution_id = await anyio.to_thread.run_sync(record, None, exc.logs, False)
             return JSONResponse({"error": str(exc), "logs": exc.logs, "executionId": execution_id}, status_code=422)
-        execution_id = backend.db.add_execution(anrf_id=anrfId, version=version, inputs={"function": function, "args": args},
-                                                output=output, logs=logs, ok=True)
+        execution_id = await anyio.to_thread.run_sync(record, output, logs, True)
         # JSONResponse directly: the output is already plain JSON, and deeply nested values would overflow FastAPI's encoder.
         return JSONResponse({"output": output, "logs": logs, "executionId": execution_id})
 
@@ -341,7 +364,7 @@ def _document_response(backend: Backend, anrf_id: str, version: int | None, fmt:
 
 
 async def _generate(body: GenerateRequest, request: Request, settings: ServiceSettings, backend: Backend, metrics: Metrics,
-                    queue: GenerationQueue) -> Response | dict[str, Any]:
+                    queue: SlotQueue) -> Response | dict[str, Any]:
     generator = backend.require(GENERATOR)
     db, _registry = backend.require(DATABASE), backend.require(REGISTRY)
     intent = body.structuredIntent

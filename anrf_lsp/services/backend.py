@@ -44,6 +44,7 @@ class Backend:
             if settings.model_disabled(which):
                 self.components[name] = Component("disabled", f"{which} model disabled by configuration")
         self._closing = threading.Event()
+        self._reconciled = False
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------
@@ -62,6 +63,7 @@ class Backend:
         stores = [(REGISTRY, self._open_registry), (DATABASE, self._open_database)]
         for name, opener in stores:
             self._load(name, opener)
+        self._reconcile()
         for name, loader in ((INTENT, self._load_intent), (GENERATOR, self._load_generator)):
             if self.components[name].state != "disabled":
                 self._load(name, loader)
@@ -71,6 +73,7 @@ class Backend:
                 return
             for name, opener in failed:
                 self._load(name, opener)
+            self._reconcile()
 
     def _load(self, name: str, loader: Callable[[], Any]) -> None:
         started = time.monotonic()
@@ -82,6 +85,26 @@ class Backend:
             return
         self.components[name] = Component("ready", self._describe(name, value), value)
         log.info(f"{name} ready in {time.monotonic() - started:.1f} s: {self.components[name].detail}")
+
+    def _reconcile(self) -> None:
+        """Once both stores answer: delete temp files of writers that died, and record versions stored without a
+        metadata row (a process killed between the registry write and the DB insert), so the DB lists what exists."""
+        if self._reconciled or not all(self.components[n].state == "ready" for n in (REGISTRY, DATABASE)):
+            return
+        self._reconciled = True
+        registry, db = self.registry, self.db
+        try:
+            swept = registry.sweep_temps()
+            missing = sorted(set(registry.stored_versions()) - db.recorded_versions())
+            for anrf_id, version in missing:
+                _version, data = registry.get_bytes(anrf_id, version)
+                db.add_anrf(anrf_id=anrf_id, version=version, sha256=hashlib.sha256(data).hexdigest(), size=len(data), source="recovered")
+        except Exception as exc:  # noqa: BLE001 - the service works without it; say so and go on
+            log.error(f"reconciling the registry with the metadata DB failed: {type(exc).__name__}: {exc}")
+            return
+        if swept or missing:
+            log.warning(f"start-up repair: {swept} temp file(s) of dead writers deleted, {len(missing)} stored version(s) without a "
+                        "metadata row recorded (source 'recovered')")
 
     @staticmethod
     def _describe(name: str, value: Any) -> str:

@@ -401,6 +401,11 @@ class Database:
         with self._read() as session:
             return list(session.scalars(select(Anrf.version).where(Anrf.anrf_id == anrf_id).order_by(Anrf.version)))
 
+    def recorded_versions(self) -> set[tuple[str, int]]:
+        """Every (anrf_id, version) with a row: what the registry is reconciled against."""
+        with self._read() as session:
+            return {(anrf_id, version) for anrf_id, version in session.execute(select(Anrf.anrf_id, Anrf.version))}
+
     def feedback_export(self) -> Iterator[dict]:
         """Feedback joined with its generation and intent, oldest first: the rows training data is made from."""
         query = (

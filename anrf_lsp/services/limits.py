@@ -1,4 +1,4 @@
-"""The generation queue: at most N generations decode at once, at most M more wait for a slot,
+"""Work queues (generations, executions): at most N jobs run at once, at most M more wait for a slot,
 and anything beyond that is refused at once (503 + Retry-After) instead of piling up.
 
 Lives on the event loop (asyncio primitives, no locks needed); the slot is held until the worker
@@ -12,14 +12,15 @@ from contextlib import asynccontextmanager
 
 
 class QueueFull(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__("the generation queue is full; retry later")
+    def __init__(self, name: str, retry_after: int):
+        super().__init__(f"the {name} queue is full; retry later")
         self.retry_after = retry_after
 
 
-class GenerationQueue:
-    def __init__(self, max_concurrent: int, queue_size: int, on_change: Callable[[int, int], None] | None = None,
+class SlotQueue:
+    def __init__(self, name: str, max_concurrent: int, queue_size: int, on_change: Callable[[int, int], None] | None = None,
                  typical_seconds: float = 5.0):
+        self.name = name
         self.max_concurrent = max_concurrent
         self.queue_size = queue_size
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -38,14 +39,16 @@ class GenerationQueue:
         return max(1, min(300, round(rounds * self.typical_seconds)))
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold a generation slot; QueueFull when every slot is busy and the queue is full."""
+    async def slot(self, wait_s: float | None = None) -> AsyncIterator[None]:
+        """Hold a slot; QueueFull when every slot is busy and the queue is full, or no slot freed within `wait_s`."""
         if self.running >= self.max_concurrent and self.waiting >= self.queue_size:
-            raise QueueFull(self.retry_after())
+            raise QueueFull(self.name, self.retry_after())
         self.waiting += 1
         self._changed()
         try:
-            await self._slots.acquire()
+            await asyncio.wait_for(self._slots.acquire(), wait_s)
+        except TimeoutError:
+            raise QueueFull(self.name, self.retry_after()) from None
         finally:
             self.waiting -= 1
             self._changed()

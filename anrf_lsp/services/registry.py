@@ -6,7 +6,9 @@ versions numbered 1, 2, ... per id. A version is never overwritten, and a reader
   are fsynced, and the version's name is claimed with `os.link`, which fails when the name exists;
   a writer that loses the race tries the next number. Safe across processes and hosts sharing a
   POSIX filesystem (NFS included, where `link` is atomic). A writer killed mid-write leaves only a
-  hidden temp file, never a version; listing deletes such files once they are an hour old.
+  hidden temp file, never a version. A temp file's name says which host and process writes it, so
+  listing a folder (and `sweep_temps`, at the service's start) deletes those whose writer on this
+  host is gone at once, and any other once it is an hour old.
 - Other fsspec URLs ("memory://", "s3://bucket/prefix", ...): one `pipe_file(mode="create")` per version,
   fsspec's exclusive-write API (fsspec and s3fs >= 2024.12). s3fs sends a conditional PUT
   (If-None-Match: *), so on S3 and stores that honour it the claim is exclusive and the object appears
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -122,14 +125,28 @@ class AnrfRegistry:
 
     def ids(self) -> list[str]:
         """Ids with at least one stored version, sorted."""
+        return sorted({anrf_id for anrf_id, _version in self.stored_versions()})
+
+    def stored_versions(self) -> list[tuple[str, int]]:
+        """Every (id, version) stored, sorted: one listing of the whole registry."""
         base = f"{self._root}/anrf"
         self.fs.invalidate_cache(base)
-        found = set()
+        found = []
         for path in self.fs.glob(f"{base}/*/*.anrf"):
             anrf_id, name = path.rstrip("/").split("/")[-2:]
-            if _VERSION_FILE.fullmatch(name) and _is_valid_id(anrf_id):
-                found.add(anrf_id)
+            if (match := _VERSION_FILE.fullmatch(name)) and _is_valid_id(anrf_id):
+                found.append((anrf_id, int(match.group(1))))
         return sorted(found)
+
+    def sweep_temps(self) -> int:
+        """Delete temp files left by writers that died (see the module notes); the number deleted."""
+        if not self._local:
+            return 0
+        try:
+            folders = [entry.path for entry in os.scandir(f"{self._root}/anrf") if entry.is_dir(follow_symlinks=False)]
+        except FileNotFoundError:
+            return 0
+        return sum(_remove_stale_temps(folder) for folder in folders)
 
     def _claim(self, anrf_id: str, create: Callable[[str], Any]) -> int:
         """Create the next free version with `create(path)`, which raises FileExistsError when taken."""
@@ -161,9 +178,14 @@ def _basename(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:64] or "host"
+
+
 def _write_temp(folder: str, data: bytes) -> str:
-    """A hidden file in `folder` holding `data`, on disk before it gets a version's name."""
-    fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=folder)
+    """A hidden file in `folder` holding `data`, on disk before it gets a version's name; named
+    `.HOST.PID.RANDOM.tmp` so a sweeper can tell whether its writer still lives."""
+    fd, temp = tempfile.mkstemp(prefix=f"{_TEMP_PREFIX}{_host()}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -186,17 +208,40 @@ def _fsync_folder(folder: str) -> None:
         os.close(fd)
 
 
-def _remove_stale_temps(folder: str) -> None:
-    """Temp files of writers that died mid-write; an hour is far beyond any live write."""
+def _remove_stale_temps(folder: str) -> int:
+    """Delete temp files of writers that died mid-write: at once when the writer was a process on this
+    host that is gone, else (other hosts, older names) once an hour old, far beyond any live write."""
     cutoff = time.time() - _STALE_TEMP_S
+    host = _host()
+    removed = 0
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
-        return
+        return 0
     for entry in entries:
-        if entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(_TEMP_SUFFIX):
-            try:
-                if entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
-            except FileNotFoundError:
-                pass
+        if not (entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(_TEMP_SUFFIX)):
+            continue
+        try:
+            if _writer_gone(entry.name, host) or entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _writer_gone(name: str, host: str) -> bool:
+    """Whether the temp file `name` was written by a process of this host that no longer runs."""
+    parts = name[len(_TEMP_PREFIX):].split(".")
+    if os.name != "posix" or len(parts) < 3 or parts[0] != host or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError, OverflowError):
+        return False  # alive under another user, or not a pid here
+    return False

@@ -30,6 +30,9 @@ def add_serve_command(sub: Any) -> None:
     p.add_argument("--queue-size", type=int, metavar="N", help="generations waiting for a slot (default 8; beyond: 503)")
     p.add_argument("--generation-timeout", type=float, metavar="S", help="seconds per generation (default 30; beyond: 504)")
     p.add_argument("--execute-timeout", type=float, metavar="S", help="seconds per /execute run (default 5)")
+    p.add_argument("--execute-workers", type=int, metavar="N", help="worker processes for /execute (default 2)")
+    p.add_argument("--execute-memory", type=float, metavar="MIB", help="memory a program may allocate (default 256 MiB; beyond: 422)")
+    p.add_argument("--max-connections", type=int, metavar="N", help="open connections (default 512; beyond: 503 and closed)")
     p.add_argument("--log-file", metavar="F", help="also write the JSON log lines to this file")
     p.add_argument("--log-level", choices=("error", "warning", "info", "debug"))
     p.set_defaults(func=cmd_serve)
@@ -39,7 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .settings import UnsafeSettings, build_settings, check_safe
 
     names = ("host", "port", "registry", "db", "intent_model", "generator_model", "device", "no_auth", "max_body_bytes", "rate_limit",
-             "max_concurrent_generations", "queue_size", "generation_timeout", "execute_timeout", "log_file", "log_level")
+             "max_concurrent_generations", "queue_size", "generation_timeout", "execute_timeout", "execute_workers", "execute_memory",
+             "max_connections", "log_file", "log_level")
     try:
         settings = build_settings({name: getattr(args, name) for name in names}, args.api_keys_file)
         check_safe(settings)
@@ -54,10 +58,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"anrf serve: {exc}; install the service extra: pip install 'anrf-lsp[service]'", file=sys.stderr)
         return 1
+    from .connections import guarded_protocol
     from .logs import configure
 
     configure(settings.log_level, settings.log_file)
     app = create_app(settings)
+    protocol = guarded_protocol(settings.max_connections, settings.header_timeout, settings.body_timeout)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, server_header=False,
-                timeout_graceful_shutdown=10, lifespan="on")
+                timeout_graceful_shutdown=10, lifespan="on", http=protocol, timeout_keep_alive=5)
     return 0

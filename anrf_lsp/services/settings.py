@@ -41,6 +41,14 @@ class ServiceSettings(BaseModel):
     generation_timeout: float = Field(30.0, gt=0, description="seconds of decoding per generation before 504")
     execute_timeout: float = Field(5.0, gt=0, description="seconds an /execute call may run")
     execute_max_steps: int = Field(1_000_000, ge=1)
+    execute_workers: int = Field(2, ge=1, le=64, description="worker processes running /execute programs")
+    execute_memory: float = Field(256.0, ge=16, description="MiB a program may allocate in its worker before a 422")
+    execute_queue: int = Field(16, ge=0, description="/execute runs waiting for a worker before 503")
+    execute_per_key: int = Field(4, ge=1, description="/execute runs one API key may have going at once before 429")
+    execute_max_output_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="largest /execute result (JSON) before a 422")
+    max_connections: int = Field(512, ge=1, description="open connections beyond which new ones get 503 and are closed")
+    header_timeout: float = Field(10.0, gt=0, description="seconds a connection may take to send a request's headers")
+    body_timeout: float = Field(30.0, gt=0, description="seconds a request may take to send its body")
     hypotheses: int = Field(4, ge=1, le=16)
     log_file: str | None = None
     log_level: Literal["error", "warning", "info", "debug"] = "info"
