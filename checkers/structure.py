@@ -231,7 +231,9 @@ def check_fields(ctx: CheckContext) -> Iterator[Finding]:
         required = REQUIRED_FIELDS.get(type(items[0]), ())
         if required and (not indexed or not _all_truthy(ctx, items, required)):
             for i, obj in enumerate(items):
-                yield from _required(ctx, obj, prefix + (i,) if indexed else prefix, required)
+                path = prefix + (i,) if indexed else prefix
+                if path not in ctx.doc.pruned:  # else a placeholder for a value already reported
+                    yield from _required(ctx, obj, path, required)
         if any(ctx.column(items, "__pydantic_extra__")):
             for i, obj in enumerate(items):
                 for key in obj.model_extra or ():

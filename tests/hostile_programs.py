@@ -36,10 +36,15 @@ def spin(n: int) -> int:
         i = i + n
     return i
 """,
-    # A large but legal result: n elements.
+    # A result of n elements.
     "big-result": """
 def big(n: int) -> list:
     return [7] * n
+""",
+    # A result of n strings of 800,000 characters: past the answer's size limit from n = 6.
+    "big-text": """
+def big(n: int) -> list:
+    return ["abcdefgh" * 100000] * n
 """,
 }
 

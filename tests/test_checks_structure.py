@@ -13,7 +13,7 @@ from checkers.context import CheckContext
 
 from .conftest import check_dict, run, sum_doc, text_at
 
-STRUCTURE_CODES = {"ANRF101", "ANRF102", "ANRF103", "ANRF104", "ANRF105", "ANRF106", "ANRF107"}
+STRUCTURE_CODES = {"ANRF101", "ANRF102", "ANRF103", "ANRF104", "ANRF105", "ANRF106", "ANRF107", "ANRF108"}
 
 
 
@@ -379,3 +379,38 @@ def test_ten_thousand_nodes_are_fast():
     for group in (structure, crosslayer, intent):
         list(group.check(ctx))
     assert time.perf_counter() - start < 0.5  # ~60 ms on one core; generous for slow CI machines
+
+
+# -- ANRF108 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [0, {}, {"type": "speed"}], ids=["numbers", "empty-objects", "bad-types"])
+def test_a_document_that_is_mostly_errors_lists_the_first_thousand_and_says_so(bad):
+    """330,000 bad constraints (1 MiB): each had cost a finding with its range (13 s, and minutes before the pruned
+    paths were a set); now the first 1,000 are listed, then ANRF108, and the rest are never computed."""
+    from anrf_lsp.format.findings import MAX_FINDINGS
+
+    doc = sum_doc()
+    doc["intent"]["constraints"] = [bad] * 330_000
+    started = time.perf_counter()
+    findings = check_dict(doc, indent=None)
+    seconds = time.perf_counter() - started
+    assert len(findings) == MAX_FINDINGS + 1
+    summary = only(findings, "ANRF108", "")
+    assert summary.severity == "info" and summary.message.startswith(f"more than {MAX_FINDINGS} findings")
+    pointers = [f.pointer for f in findings if f.code == "ANRF101"]
+    assert len(pointers) == MAX_FINDINGS and pointers[0].startswith("/intent/constraints/0")
+    assert seconds < 30  # ~3 s here; unbounded it was minutes
+
+
+def test_up_to_a_thousand_findings_are_all_listed():
+    from anrf_lsp.format.findings import MAX_FINDINGS
+
+    doc = sum_doc()
+    doc["intent"]["constraints"] = [0]
+    others = len(check_dict(doc, indent=None)) - 1  # what the document has besides its bad constraints
+    doc["intent"]["constraints"] = [0] * (MAX_FINDINGS - others)
+    findings = check_dict(doc, indent=None)
+    assert len(findings) == MAX_FINDINGS and "ANRF108" not in {f.code for f in findings}
+    doc["intent"]["constraints"].append(0)
+    assert [f.code for f in check_dict(doc, indent=None)].count("ANRF108") == 1

@@ -323,3 +323,64 @@ def test_a_frame_announcing_a_terabyte_is_skipped_and_the_server_keeps_serving(t
         assert server.process.poll() is None
     finally:
         server.close()
+
+
+# -- fuzz of the framing layer -------------------------------------------------------------
+
+_JUNK_METHODS = ["textDocument/hover", "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "initialize",
+                 "$/cancelRequest", "workspace/symbol", "textDocument/completion", "workspace/executeCommand",
+                 "textDocument/codeAction", "textDocument/inlayHint", "no/such/method", "$/setTrace"]  # never exit or shutdown
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+def _message_bytes(method: str, msg_id, params) -> bytes:
+    import json
+
+    message = {"jsonrpc": "2.0", "method": method, "params": params}
+    if msg_id is not None:
+        message["id"] = msg_id
+    return json.dumps(message).encode()
+
+
+_BODIES = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from([b"\xff\xfe\xfd", b"null", b"[]", b"1e999", b'"x"', b"{}", b"[" * 5000 + b"]" * 5000, b'{"jsonrpc":"2.0"}',
+                     b'{"jsonrpc":"2.0","id":1e999,"method":"workspace/symbol","params":{"query":""}}']),
+    st.builds(_message_bytes, st.sampled_from(_JUNK_METHODS),
+              st.one_of(st.none(), st.integers(), st.text(max_size=10), st.lists(st.integers(), max_size=2)), _JSON),
+)
+_JUNK = st.one_of(
+    _BODIES.map(lambda body: b"Content-Length: %d\r\n\r\n%s" % (len(body), body)),
+    _BODIES.map(lambda body: b"Content-Type: application/x-junk\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)),
+    st.binary(max_size=80).filter(lambda b: b"Content-Length" not in b).map(lambda b: b + b"\r\n"),  # a header line pygls ignores
+    st.sampled_from([b"Content-Length: 999999999999\r\n\r\n", b"Content-Length: -5\r\n\r\n", b"Content-Length: abc\r\n\r\n",
+                     b"\r\n", b"Content-Length: 0\r\n\r\n"]),
+)
+
+
+def test_the_framing_layer_survives_any_junk_and_keeps_answering(tmp_path):
+    """Random frames (any bytes, invalid UTF-8, JSON that is no message, messages with wrong ids and params,
+    absurd lengths, stray header lines) before each probe request: every probe is answered, the process never exits."""
+    server = _RawServer(tmp_path)
+    probes = iter(range(10**6))
+    try:
+        server.initialize()
+
+        @settings(max_examples=120, derandomize=True, deadline=None, database=None, phases=[Phase.generate])
+        @given(junk=st.lists(_JUNK, min_size=1, max_size=6))
+        def fuzz(junk: list[bytes]) -> None:
+            probe = f"probe-{next(probes)}"
+            server.send(b"".join(junk) + _frame({"jsonrpc": "2.0", "id": probe, "method": "workspace/symbol", "params": {"query": ""}}))
+            for _ in range(500):  # answers to junk requests and log messages come first
+                message = server.message(timeout=20)
+                if message.get("id") == probe and "method" not in message:
+                    assert "result" in message, message
+                    break
+            else:
+                raise AssertionError(f"no answer to {probe}")
+            assert server.process.poll() is None
+
+        fuzz()
+    finally:
+        server.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .findings import CATALOG, Finding, Related, Severity, define
+from .findings import CATALOG, MAX_FINDINGS, Finding, Related, Severity, define
 from .jsonsource import _WS, Path, SourceMap, Span, parse_json, pointer_from_path
 from .model import Anrf
 
@@ -200,7 +200,7 @@ def _load(data: bytes | str, path: str) -> Document:
         return doc
 
     doc.model, errors, doc.pruned = _validate_lenient(parsed.value)
-    for loc, message in errors:
+    for loc, message in errors[: MAX_FINDINGS + 1]:  # check_document lists at most MAX_FINDINGS (ANRF108)
         findings.append(doc.finding("ANRF101", loc, message))
     return doc
 

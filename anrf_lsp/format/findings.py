@@ -32,6 +32,9 @@ class Check:
 CATALOG: dict[str, Check] = {}
 
 
+MAX_FINDINGS = 1000  # per document: beyond it the rest are not computed (ANRF108)
+
+
 def define(code: str, severity: Severity, title: str, group: str, doc: str) -> Check:
     """Add a code to the catalog (at import of the module whose rule reports it)."""
     if group not in GROUPS:

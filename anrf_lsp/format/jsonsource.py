@@ -305,6 +305,7 @@ class SourceMap:
         self._lazy = index is None
         self._cp_offsets: list[int] = [0]  # offset -> line checkpoints for `position`
         self._cp_lines: list[int] = [0]
+        self._cp_line_starts: list[int] = [0]  # where each checkpoint's line starts (a column costs the gap, not the line)
         self._line_starts: list[int] | None = None  # built on first `offset` call
 
     # -- navigation -------------------------------------------------------
@@ -439,14 +440,19 @@ class SourceMap:
 
     def position(self, offset: int) -> Position:
         """Line/character of an offset. Lines are counted between cached checkpoints
-        (C-speed `str.count`), so a few findings in a huge file cost little."""
+        (C-speed `str.count`), so a few findings in a huge file cost little, and many findings
+        on one long line (a minified document) do not each scan back to the line's start."""
         offset = max(0, min(offset, len(self.text)))
         k = bisect_right(self._cp_offsets, offset) - 1
-        line = self._cp_lines[k] + self.text.count("\n", self._cp_offsets[k], offset)
-        if self._cp_offsets[k] != offset:
+        since = self._cp_offsets[k]
+        line = self._cp_lines[k] + self.text.count("\n", since, offset)
+        newline = self.text.rfind("\n", since, offset)
+        line_start = newline + 1 if newline >= 0 else self._cp_line_starts[k]
+        if since != offset:
             self._cp_offsets.insert(k + 1, offset)
             self._cp_lines.insert(k + 1, line)
-        return Position(line, offset - (self.text.rfind("\n", 0, offset) + 1))
+            self._cp_line_starts.insert(k + 1, line_start)
+        return Position(line, offset - line_start)
 
     def range(self, span: Span) -> Range:
         return Range(self.position(span.start), self.position(span.end))

@@ -24,7 +24,7 @@ from fastapi.security import APIKeyHeader
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from anrf_lsp import __version__, pipeline
 
@@ -56,7 +56,7 @@ from .schemas import (
     ViewResponse,
     unstorable,
 )
-from .security import API_KEY_HEADER, AccessMiddleware, BodyLimitMiddleware, KeyChecker, TokenBucket, error_response
+from .security import API_KEY_HEADER, AccessMiddleware, BodyLimitMiddleware, JsonAnswer, KeyChecker, TokenBucket, error_response
 from .settings import ServiceSettings
 
 log = logging.getLogger("anrf_lsp.services")
@@ -91,7 +91,7 @@ def create_app(settings: ServiceSettings, backend: Backend | None = None) -> Fas
             executions.close()
             backend.close()
 
-    app = FastAPI(title="anrf-lsp service", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="anrf-lsp service", version=__version__, lifespan=lifespan, default_response_class=JsonAnswer,
                   description="Intent analysis, generation, verification, viewing, execution and storage of ANRF v1 documents; "
                               "the remote backend of the anrf language server. Send `X-API-Key` on every call except the probes.")
     app.state.backend, app.state.metrics, app.state.queue, app.state.settings = backend, metrics, queue, settings
@@ -220,7 +220,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
         ready, states = await anyio.to_thread.run_sync(backend.readiness)
         if keys.enabled and keys.identify(request.headers.get(API_KEY_HEADER)) is None:
             states = {name: {"state": state["state"]} for name, state in states.items()}
-        return JSONResponse({"ready": ready, "components": states}, status_code=200 if ready else 503)
+        return JsonAnswer({"ready": ready, "components": states}, status_code=200 if ready else 503)
 
     @app.get("/metrics", response_class=Response, tags=["operations"], responses={200: {"content": {"text/plain": {}}}} | _errors(401, 429),
              **guarded)
@@ -278,10 +278,10 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, backend: Backend, metri
             output, logs = await executions.run(identity, document, function, args)
         except operations.ExecutionFailed as exc:
             execution_id = await anyio.to_thread.run_sync(record, None, exc.logs, False)
-            return JSONResponse({"error": str(exc), "logs": exc.logs, "executionId": execution_id}, status_code=422)
+            return JsonAnswer({"error": str(exc), "logs": exc.logs, "executionId": execution_id}, status_code=422)
         execution_id = await anyio.to_thread.run_sync(record, output, logs, True)
-        # JSONResponse directly: the output is already plain JSON, and deeply nested values would overflow FastAPI's encoder.
-        return JSONResponse({"output": output, "logs": logs, "executionId": execution_id})
+        # A response directly: the output is already plain JSON, and deeply nested values would overflow FastAPI's encoder.
+        return JsonAnswer({"output": output, "logs": logs, "executionId": execution_id})
 
     @app.post("/anrf", response_model=StoreResponse, status_code=201, responses=common | {422: {"model": StoreError}},
               tags=["registry"], openapi_extra={"requestBody": {"required": True, "content": {
@@ -333,16 +333,16 @@ def _store(backend: Backend, data: bytes) -> Response:
 
     problems = operations.schema_problems(data)
     if problems:
-        return JSONResponse({"error": f"not a valid ANRF v1 document: {problems[0].code} {problems[0].message}",
+        return JsonAnswer({"error": f"not a valid ANRF v1 document: {problems[0].code} {problems[0].message}",
                              "findings": [operations.finding_out(f) for f in problems]}, status_code=422)
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # the checker accepted what json cannot read: refuse it all the same
-        return JSONResponse({"error": f"not a valid ANRF v1 document: {type(exc).__name__}", "findings": []}, status_code=422)
+        return JsonAnswer({"error": f"not a valid ANRF v1 document: {type(exc).__name__}", "findings": []}, status_code=422)
     if (why := unstorable(document)) is not None:  # it would be stored, and every later read of it would fail
-        return JSONResponse({"error": f"not a valid ANRF v1 document: {why}", "findings": []}, status_code=422)
+        return JsonAnswer({"error": f"not a valid ANRF v1 document: {why}", "findings": []}, status_code=422)
     version = backend.store(document, source="uploaded")
-    return JSONResponse({"anrfId": document["anrf_id"], "version": version}, status_code=201)
+    return JsonAnswer({"anrfId": document["anrf_id"], "version": version}, status_code=201)
 
 
 def _document_response(backend: Backend, anrf_id: str, version: int | None, fmt: str | None, request: Request) -> Response:
@@ -416,7 +416,7 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
     if code == 500:
         raise outcome
     log.info(f"generation {status}: {message[:300]}", extra={"generationId": generation_id})
-    return JSONResponse({"error": message, "generationId": generation_id}, status_code=code)
+    return JsonAnswer({"error": message, "generationId": generation_id}, status_code=code)
 
 
 async def _run_cancellable(work: Any, request: Request, watchdog_s: float) -> tuple[Any, str | None]:

@@ -19,10 +19,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .security import header
+from .security import JsonAnswer, header
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("anrf_request_id", default=None)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -106,7 +105,7 @@ class RequestLogMiddleware:
             logging.getLogger("anrf_lsp.services").exception("unhandled error")
             if response_started:
                 raise
-            await JSONResponse({"error": "internal server error", "requestId": request_id}, status_code=500,
+            await JsonAnswer({"error": "internal server error", "requestId": request_id}, status_code=500,
                                headers={"X-Request-ID": request_id})(scope, receive, send)
             status = 500
         finally:

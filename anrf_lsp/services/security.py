@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -19,8 +20,19 @@ API_KEY_HEADER = "x-api-key"
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+class JsonAnswer(JSONResponse):
+    """JSON whose bytes are always UTF-8: a lone surrogate echoed from a request (a finding's message quoting
+    the value) is written as a \\u escape instead of failing the response with a 500."""
+
+    def render(self, content: object) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JsonAnswer:
+    return JsonAnswer({"error": message}, status_code=status, headers=headers)
 
 
 class KeyChecker:
