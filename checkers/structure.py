@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any, Literal, get_args, get_origin
 
-from anrf_lsp.execution.graph import data_reachable, find_cycles, strongly_connected
-from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES, LOOP_OPS
+from anrf_lsp.execution.graph import data_reachable, find_cycles, is_back_edge, strongly_connected
+from anrf_lsp.execution.ops import CONTROL_EDGE_TYPES
 from anrf_lsp.format.document import json_kind
 from anrf_lsp.format.findings import Finding, define
 from anrf_lsp.format.jsonsource import Path
@@ -495,7 +495,7 @@ def _semantic_cycles(ctx: CheckContext, edge_type: str) -> Iterator[Finding]:
 
 
 def _control_cycles(ctx: CheckContext) -> Iterator[Finding]:
-    """Control flow may only go back to a for_each/while node (the loop's back edge); find_cycles leaves those out."""
+    """Control flow may only go round through a loop's back edge (body -> its for_each/while); find_cycles leaves those out."""
     cycles = find_cycles(ctx.graph)
     if not cycles:
         return
@@ -504,14 +504,14 @@ def _control_cycles(ctx: CheckContext) -> Iterator[Finding]:
     adj: dict[str, list[str]] = {}
     for src, by_type in g.succ.items():
         for targets in by_type.values():
-            adj.setdefault(src, []).extend(t for t in targets if g.nodes[t].operation not in LOOP_OPS)
+            adj.setdefault(src, []).extend(t for t in targets if not is_back_edge(g, src, t))
     edges = [
         (i, e.source_id, e.target_id)
         for i, e in enumerate(ctx.model.execution.edges)
         if e.edge_type in CONTROL_EDGE_TYPES
         and e.source_id in g.nodes
         and e.target_id in g.nodes
-        and g.nodes[e.target_id].operation not in LOOP_OPS
+        and not is_back_edge(g, e.source_id, e.target_id)
     ]
     for comp_no, (i, src, dst) in _first_edges(comps, edges).items():
         cycle = _cycle_ids(adj, comps, comp_no, src, dst)

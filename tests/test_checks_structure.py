@@ -414,3 +414,12 @@ def test_up_to_a_thousand_findings_are_all_listed():
     assert len(findings) == MAX_FINDINGS and "ANRF108" not in {f.code for f in findings}
     doc["intent"]["constraints"].append(0)
     assert [f.code for f in check_dict(doc, indent=None)].count("ANRF108") == 1
+
+
+@pytest.mark.parametrize("target", ["exec_node_1", "exec_node_4"], ids=["to-the-start", "to-the-loop-header"])
+def test_a_cycle_that_enters_a_loop_header_from_outside_its_loop_is_reported(target):
+    """Every edge into a for_each had counted as a back edge, so return -> start (or return -> the loop) went unreported."""
+    doc = sum_doc()
+    doc["execution"]["edges"].append({"edge_id": "again", "source_id": "exec_node_7", "target_id": target, "edge_type": "control_flow"})
+    f = only(check_dict(doc), "ANRF105")
+    assert "control flow forms a cycle" in f.message and "'exec_node_7'" in f.message and f"'{target}'" in f.message

@@ -4,6 +4,7 @@ code actions on a published diagnostic, applies the edit, and the finding is gon
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from lsprotocol import types
@@ -47,7 +48,9 @@ async def _fix(client: LanguageClient, uri: str, text: str, code: str, title_sta
 
 
 async def test_remove_dangling_reference(client: LanguageClient, tmp_path):
-    text = (EXAMPLES / "invalid" / "dangling_reference.anrf.json").read_text()
+    document = json.loads((EXAMPLES / "valid" / "sum.anrf.json").read_text())
+    document["semantic"]["nodes"][0]["execution_refs"].append("exec_node_9")
+    text = json.dumps(document, indent=2)
     uri = (tmp_path / "dangling.anrf.json").as_uri()
     open_doc(client, uri, text)
     new_text, after = await _fix(client, uri, text, "ANRF104", "Remove reference")
@@ -56,6 +59,17 @@ async def test_remove_dangling_reference(client: LanguageClient, tmp_path):
     # Everything before the edited line is untouched.
     first_changed = next(i for i, (a, b) in enumerate(zip(text.splitlines(), new_text.splitlines())) if a != b)
     assert text.splitlines()[:first_changed] == new_text.splitlines()[:first_changed]
+
+
+async def test_no_fix_that_would_add_an_error_is_offered(client: LanguageClient, tmp_path):
+    """Removing the dangling operand of `add` would leave it one input (ANRF205): only the stub is offered."""
+    text = (EXAMPLES / "invalid" / "dangling_reference.anrf.json").read_text()
+    uri = (tmp_path / "operand.anrf.json").as_uri()
+    open_doc(client, uri, text)
+    published = await diagnostics(client, uri, 1)
+    diag = next(d for d in published if d.code == "ANRF104")
+    assert [a.title for a in await _actions(client, uri, diag) if a.kind == types.CodeActionKind.QuickFix] == [
+        "Create stub execution node 'exec_node_9'"]
 
 
 async def test_create_stub_node_for_dangling_reference(client: LanguageClient, tmp_path):

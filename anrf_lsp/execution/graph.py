@@ -223,24 +223,43 @@ def _pair_loop(graph: ExecGraph, loop_id: str, budget: list[int], end_loops: fro
     graph.loop_ends[loop_id] = ends
 
 
-def find_cycles(graph: ExecGraph) -> list[list[str]]:
-    """Control-flow cycles that do not pass through a loop header (ANRF105).
+def is_back_edge(graph: ExecGraph, source: str, target: str) -> bool:
+    """Whether `source -> target` hands control back to a loop from that loop's own body (its end_loop
+    included): the one way control may go round. An edge into a loop header from outside its body
+    (a `return` jumping back to the function's start, say) is ordinary flow, and can close a cycle."""
+    if target not in graph.loop_nodes:
+        return False
+    if graph.end_owner.get(source) == target:
+        return True
+    seen: set[str] = set()
+    current = graph.enclosing.get(source)
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        current = graph.enclosing.get(current)
+    return False
 
-    Edges into for_each/while nodes are the implicit or explicit back edges of
-    loops and are left out; any strongly connected component that remains is a
-    forbidden cycle. Iterative Tarjan, so deep graphs cannot overflow the stack.
+
+def find_cycles(graph: ExecGraph) -> list[list[str]]:
+    """Control-flow cycles that are not loops (ANRF105).
+
+    The back edges of loops (from a loop's body to its header, `is_back_edge`) are left out;
+    any strongly connected component that remains is a forbidden cycle. Iterative Tarjan,
+    so deep graphs cannot overflow the stack.
     """
     loops, index = graph.loop_nodes, graph.index
     # A cycle needs an edge that goes back in document order. Documents usually list their
     # statements in execution order, so when no edge does, that is the whole answer.
-    if all(index[src] < index[t] or t in loops for src, by_type in graph.succ.items() for targets in by_type.values() for t in targets):
+    if all(index[src] < index[t] or (t in loops and is_back_edge(graph, src, t))
+           for src, by_type in graph.succ.items() for targets in by_type.values() for t in targets):
         return []
     adj: dict[str, list[str]] = {}
     indegree: dict[str, int] = {}
     for src, by_type in graph.succ.items():
         for targets in by_type.values():
             for t in targets:
-                if t not in loops:
+                if not is_back_edge(graph, src, t):
                     adj.setdefault(src, []).append(t)
                     indegree[t] = indegree.get(t, 0) + 1
     # Peel off acyclic parts first (Kahn); only what remains can hold a cycle.

@@ -1,5 +1,10 @@
 """Quick fixes for findings, built from the finding's own (code, pointer, data).
 
+A fix is offered only when the document it makes has fewer findings of its code and
+no more errors of any code (checked by running the checkers on the edited text):
+removing an operand of `add` would trade a dangling reference for a wrong arity
+(ANRF205), and is not offered.
+
 The language server stores `finding.to_dict()` in a diagnostic and hands it back
 when the editor asks for code actions, possibly after the user typed more. So
 every fix first checks that the pointer still fits the data (the reference at
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -78,7 +84,28 @@ def quick_fixes(doc: Document, code: str, pointer: str, data: dict) -> list[Quic
         return []
     if not isinstance(tree, dict):
         return []
-    return [QuickFix(title, code, [edit], preferred) for title, edit, preferred in fixer(doc, tree, path, data) if edit is not None]
+    candidates = [(title, edit, preferred) for title, edit, preferred in fixer(doc, tree, path, data) if edit is not None]
+    if not candidates:
+        return []
+    before = _tally(doc.text, code)
+    return [QuickFix(title, code, [edit], preferred) for title, edit, preferred in candidates
+            if _better(_tally(applied(doc.text, edit), code), before)]
+
+
+def applied(text: str, edit: TextEdit) -> str:
+    return text[: edit.span.start] + edit.new_text + text[edit.span.end:]
+
+
+def _tally(text: str, code: str) -> tuple[int, Counter[str]]:
+    """(findings of `code`, errors by code) of `text`."""
+    from checkers import check_text
+
+    found = check_text(text)
+    return sum(f.code == code for f in found), Counter(f.code for f in found if f.severity == "error")
+
+
+def _better(after: tuple[int, Counter[str]], before: tuple[int, Counter[str]]) -> bool:
+    return after[0] < before[0] and all(count <= before[1][c] for c, count in after[1].items())
 
 
 # -- the fixes -------------------------------------------------------------------
