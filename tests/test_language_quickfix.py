@@ -327,7 +327,7 @@ PARTS = ["semantic", "execution", "nodes", "edges", "types", "symbol_table", "in
          "source_id", "target_id", "node_id", "type_id", "properties", "type", "label", "sum", "0", "1", "4", "9", "01", "²", "", "~1"]
 VALUES = st.sampled_from(["ghost", "exec_node_2", "exec_node_9", "param_numbers", "type_number", "sum", "", "symbol_table",
                           "inputs", "source_id", "exec_node", "semantic_node"]) | st.integers() | st.none()
-CODES = st.sampled_from(["ANRF103", "ANRF104", "ANRF201", "ANRF302", "ANRF205"])
+CODES = st.sampled_from(["ANRF102", "ANRF103", "ANRF104", "ANRF201", "ANRF205", "ANRF301", "ANRF302"])
 POINTERS = (
     st.sampled_from([f.pointer for f in FINDINGS])
     | st.lists(st.sampled_from(PARTS), max_size=6).map(lambda parts: "".join("/" + p for p in parts))
@@ -335,7 +335,7 @@ POINTERS = (
 )
 DATA = (
     st.sampled_from([f.data for f in FINDINGS])
-    | st.dictionaries(st.sampled_from(["ref", "kind", "field", "id", "scope", "type_id", "suggestion", "symbol"]), VALUES)
+    | st.dictionaries(st.sampled_from(["ref", "kind", "field", "id", "scope", "type_id", "suggestion", "symbol", "version", "operation", "node_id"]), VALUES)
     | st.none()
     | st.lists(st.integers(), max_size=2)
 )
@@ -346,7 +346,7 @@ def test_kitchen_sink_offers_every_kind_of_fix():
     doc = load_document(DOCS[2])
     found = {q.title.split(" '")[0] for f in check_document(doc) for q in quick_fixes(doc, f.code, f.pointer, f.data)}
     assert found == {"Remove edge", "Remove symbol", "Remove reference", "Create stub semantic node", "Create stub execution node",
-                     "Change to", "Add TypeDef stub", "Rebuild symbol table", "Rename to"}
+                     "Change to", "Add TypeDef stub", "Rebuild symbol table", "Rename to", "Add"}  # Add: to execution_refs (ANRF301)
 
 
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
@@ -379,3 +379,28 @@ def test_no_offered_fix_adds_an_error(name, text):
             assert not errors_after - errors_before, f"{fix.title}: new errors {errors_after - errors_before}"
     if name.startswith("kitchen_sink"):
         assert offered >= 5
+
+
+def test_unsupported_version_is_set_to_v1():
+    text = (EXAMPLES / "invalid" / "unsupported_version.anrf.json").read_text()
+    new = fixed(text, "ANRF102", "Set version to 'v1'")
+    assert "ANRF102" not in {f.code for f in check_text(new)} and json.loads(new)["version"] == "v1"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("ad", "add"), ("Add", "add"), ("retrun", "return")])
+def test_unknown_operation_offers_the_nearest_known_ones(typed, meant):
+    bad = base()
+    node = next(n for n in bad["execution"]["nodes"] if n["operation"] == meant)
+    node["operation"] = typed
+    text = dump(bad, "indent2")
+    titles_offered = titles(text, "ANRF205")
+    assert titles_offered[0] == f"Change to '{meant}'"
+    assert fixed(text, "ANRF205", f"Change to '{meant}'") == dump(base(), "indent2")
+
+
+def test_uncovered_node_joins_the_execution_refs_of_its_function():
+    text = dump(base(), "indent2")
+    before = [f for f in check_text(text) if f.code == "ANRF301"]
+    new = fixed(text, "ANRF301", "Add 'exec_node_4' to the execution_refs of 'sum'", node_id="exec_node_4")
+    after = [f for f in check_text(new) if f.code == "ANRF301"]
+    assert len(after) == len(before) - 1 and "exec_node_4" in json.loads(new)["semantic"]["nodes"][0]["execution_refs"]

@@ -25,6 +25,10 @@ Fixes:
   labelled with the symbol, so the table agrees with it (ANRF302).
 - ANRF201 unknown type: use the suggested type, or add a primitive TypeDef stub.
 - ANRF302 symbol table out of date: rebuild it from the declaring nodes' labels.
+- ANRF102 unsupported version: set it to "v1".
+- ANRF205 unknown operation: the nearest known operations (by spelling).
+- ANRF301 uncovered execution node: add it to the execution_refs of the semantic
+  node that covers its function's function_def.
 - ANRF103 duplicate id: rename the later occurrence. References to the id are
   left alone: they resolve to the first occurrence today, and which one a
   reference meant is not ours to guess.
@@ -32,6 +36,7 @@ Fixes:
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections import Counter
@@ -40,8 +45,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from anrf_lsp.execution.ops import OPS
 from anrf_lsp.format.document import Document
 from anrf_lsp.format.jsonsource import ContainerIndex, Span
+from anrf_lsp.format.model import SUPPORTED_VERSION
 from checkers.crosslayer import SYMBOL_NODE_TYPES
 
 Path = tuple[str, ...]  # pointer parts kept as strings; list indexes are decimal strings
@@ -151,6 +158,44 @@ def _unknown_type(doc: Document, tree: dict, path: Path, data: dict) -> Iterator
         yield f"Add TypeDef stub '{type_id}'", _append_item(doc, ("semantic", "types"), stub), False
 
 
+def _unsupported_version(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
+    version = data.get("version")
+    if path == ("version",) and isinstance(version, str) and tree.get("version") == version != SUPPORTED_VERSION:
+        yield f"Set version to '{SUPPORTED_VERSION}'", _set_value(doc, path, SUPPORTED_VERSION), True
+
+
+def _unknown_operation(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
+    """The nearest known operations (spelling first); those that leave the node's arity wrong are dropped later."""
+    op = data.get("operation")
+    if not isinstance(op, str) or len(path) != 4 or path[:2] != ("execution", "nodes") or path[3] != "operation" or _value_at(tree, path) != op:
+        return
+    known = list(OPS)
+    nearest = [name for name in known if name == op.lower()] + difflib.get_close_matches(op.lower(), known, n=3, cutoff=0.5)
+    for k, name in enumerate(dict.fromkeys(nearest)):
+        yield f"Change to '{name}'", _set_value(doc, path, name), k == 0
+
+
+def _uncovered_node(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
+    """Name the node in the execution_refs of the semantic node that covers its function's function_def."""
+    node_id = data.get("node_id")
+    if not isinstance(node_id, str) or len(path) != 3 or path[:2] != ("execution", "nodes") or doc.model is None:
+        return
+    if _value_at(tree, (*path, "node_id")) != node_id:
+        return
+    from anrf_lsp.execution.graph import build_graph
+
+    entry = build_graph(doc.model.execution).owner.get(node_id)
+    nodes = _value_at(tree, ("semantic", "nodes"))
+    if entry is None or not isinstance(nodes, list):
+        return
+    for j, node in enumerate(nodes):
+        refs = node.get("execution_refs") if isinstance(node, dict) else None
+        if isinstance(refs, list) and entry in refs and node_id not in refs:
+            label = node.get("label") or node.get("node_id")
+            yield f"Add '{node_id}' to the execution_refs of '{label}'", _append_item(doc, ("semantic", "nodes", str(j), "execution_refs"), node_id), True
+            return
+
+
 def _rebuild_symbol_table(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
     """One edit for every ANRF302 finding: the table the checker would accept."""
     semantic = tree.get("semantic")
@@ -174,9 +219,12 @@ def _rename_duplicate(doc: Document, tree: dict, path: Path, data: dict) -> Iter
 
 
 _FIXERS = {
+    "ANRF102": _unsupported_version,
     "ANRF103": _rename_duplicate,
     "ANRF104": _dangling_reference,
     "ANRF201": _unknown_type,
+    "ANRF205": _unknown_operation,
+    "ANRF301": _uncovered_node,
     "ANRF302": _rebuild_symbol_table,
 }
 
