@@ -31,19 +31,9 @@ from stats import percentile
 from tests.hostile_programs import document
 from tests.service_process import ROOT, serve
 from tests.test_service_hostile import HOSTILE_JSON, HOSTILE_PARAMS, REQUEST, bodies, paths, substituted
+from tests.test_service_limits import total_rss
 
 KEYS = [f"bench-key-{i:02d}" for i in range(10)]
-
-
-def tree_rss(pid: int) -> int:
-    process = psutil.Process(pid)
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
 
 
 def probes(server) -> dict[str, int]:
@@ -71,7 +61,7 @@ def under_load(server, program: str, arg: int, count: int, keys: list[str]) -> d
     def sample() -> None:
         with httpx.Client(base_url=server.url, timeout=30) as c:
             while not stop.is_set():
-                peak[0] = max(peak[0], tree_rss(server.process.pid))
+                peak[0] = max(peak[0], total_rss(server.process.pid))
                 started = time.perf_counter()
                 c.get("/healthz")
                 health.append((time.perf_counter() - started) * 1e3)
@@ -160,12 +150,12 @@ def main() -> int:
             for name in ("memory-bomb", "spin"):
                 c.post("/anrf", json=document(name))
             c.post("/anrf", content=(ROOT / "examples" / "valid" / "sum.anrf.json").read_bytes(), headers={"Content-Type": "application/json"})
-        report["idle_rss_mib"] = round(tree_rss(server.process.pid) / 2**20)
+        report["idle_rss_mib"] = round(total_rss(server.process.pid) / 2**20)
         report["probes"] = probes(server)
         report["memory_bombs_40"] = under_load(server, "memory-bomb", 1000, 40, KEYS)
         report["spins_45_one_key"] = under_load(server, "spin", 1, 45, KEYS[:1])
         report["spins_45_ten_keys"] = under_load(server, "spin", 1, 45, KEYS)
-        report["rss_after_mib"] = round(tree_rss(server.process.pid) / 2**20)
+        report["rss_after_mib"] = round(total_rss(server.process.pid) / 2**20)
         report["idle_connections"] = idle_connections(server, 1500, header_timeout)
     report["lsp"] = lsp_crashes(args.lsp_rounds)
     if args.format == "json":
