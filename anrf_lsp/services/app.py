@@ -374,7 +374,7 @@ async def _generate(body: GenerateRequest, request: Request, settings: ServiceSe
     if analysis_id and await anyio.to_thread.run_sync(db.get_intent, analysis_id) is None:
         raise HTTPException(404, f"unknown analysisId {analysis_id}")
     anrf_id = str(uuid.uuid4())
-    async with queue.slot():
+    async with queue.slot(owner=request.scope.get("state", {}).get("api_key_id")):
         started = time.monotonic()
         outcome, why = await _run_cancellable(
             lambda cancelled: pipeline.generate(generator, intent, hypotheses=settings.hypotheses, timeout_s=settings.generation_timeout,

@@ -3,7 +3,8 @@ are bounded and other routes keep answering while programs run.
 
 - N workers (`--execute-workers`), each capped at `--execute-memory` MiB beyond its own footprint;
 - a bounded queue in front (503 + Retry-After when full, or when no worker frees up within the
-  execution timeout), and a per-key cap on runs at once (429), so one key cannot take every worker;
+  longest a run may take), a per-key cap on runs at once (429), and a freed worker goes to the key
+  with the fewest runs going, so one key cannot take every worker;
 - a run past its timeout (plus a grace for the check before it) gets its worker killed and replaced;
 - waiting happens on the event loop; at most N threads block on worker pipes, never the thread pool
   the other routes use.
@@ -133,7 +134,7 @@ class ExecutionPool:
             raise TooManyRuns(f"this key already has {self.per_key} /execute run(s) going; wait for one to finish")
         self._running_by_key[identity] = self._running_by_key.get(identity, 0) + 1
         try:
-            async with self.queue.slot(wait_s=self.timeout_s):
+            async with self.queue.slot(wait_s=self.timeout_s + self.grace_s, owner=identity):
                 if self._threads is None:
                     self._threads = anyio.CapacityLimiter(self.workers)
                 job = {"document": document, "function": function, "args": args, "maxSteps": self.max_steps,

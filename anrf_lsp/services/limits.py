@@ -18,16 +18,23 @@ class QueueFull(Exception):
 
 
 class SlotQueue:
+    """Slots handed out fairly: a freed slot goes to the waiter whose owner (an API key) holds the fewest
+    slots, first come first served among equals, so one key's burst cannot starve the others."""
+
     def __init__(self, name: str, max_concurrent: int, queue_size: int, on_change: Callable[[int, int], None] | None = None,
                  typical_seconds: float = 5.0):
         self.name = name
         self.max_concurrent = max_concurrent
         self.queue_size = queue_size
-        self._slots = asyncio.Semaphore(max_concurrent)
         self.running = 0
-        self.waiting = 0
+        self._waiters: list[tuple[str | None, asyncio.Future[None]]] = []
+        self._held: dict[str | None, int] = {}
         self._on_change = on_change
         self.typical_seconds = typical_seconds  # refreshed from finished generations, for Retry-After
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -39,26 +46,51 @@ class SlotQueue:
         return max(1, min(300, round(rounds * self.typical_seconds)))
 
     @asynccontextmanager
-    async def slot(self, wait_s: float | None = None) -> AsyncIterator[None]:
+    async def slot(self, wait_s: float | None = None, owner: str | None = None) -> AsyncIterator[None]:
         """Hold a slot; QueueFull when every slot is busy and the queue is full, or no slot freed within `wait_s`."""
-        if self.running >= self.max_concurrent and self.waiting >= self.queue_size:
-            raise QueueFull(self.name, self.retry_after())
-        self.waiting += 1
-        self._changed()
-        try:
-            await asyncio.wait_for(self._slots.acquire(), wait_s)
-        except TimeoutError:
-            raise QueueFull(self.name, self.retry_after()) from None
-        finally:
-            self.waiting -= 1
-            self._changed()
-        self.running += 1
-        self._changed()
+        if self.running < self.max_concurrent and not self._waiters:
+            self._take(owner)
+        else:
+            if self.waiting >= self.queue_size:
+                raise QueueFull(self.name, self.retry_after())
+            await self._wait(owner, wait_s)
         try:
             yield
         finally:
-            self.running -= 1
-            self._slots.release()
+            self._release(owner)
+
+    async def _wait(self, owner: str | None, wait_s: float | None) -> None:
+        handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append((owner, handed))
+        self._changed()
+        try:
+            await asyncio.wait({handed}, timeout=wait_s)
+        finally:
+            if not handed.done():  # timed out, or the request was cancelled: leave the line
+                handed.cancel()
+                self._waiters = [w for w in self._waiters if w[1] is not handed]
+                self._changed()
+            elif asyncio.current_task().cancelling():  # handed a slot just as the request went away
+                self._release(owner)
+        if handed.cancelled():
+            raise QueueFull(self.name, self.retry_after())
+
+    def _take(self, owner: str | None) -> None:
+        self.running += 1
+        self._held[owner] = self._held.get(owner, 0) + 1
+        self._changed()
+
+    def _release(self, owner: str | None) -> None:
+        self.running -= 1
+        left = self._held.pop(owner) - 1
+        if left:
+            self._held[owner] = left
+        if self._waiters:
+            index = min(range(len(self._waiters)), key=lambda i: (self._held.get(self._waiters[i][0], 0), i))
+            next_owner, handed = self._waiters.pop(index)
+            self._take(next_owner)
+            handed.set_result(None)
+        else:
             self._changed()
 
     def record(self, seconds: float) -> None:
