@@ -61,8 +61,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"anrf generate: {exc}", file=sys.stderr)
         return 1
     except pipeline.GenerationRefused as exc:  # declined: nothing was written (exit 3, as scripts can tell it from an error)
-        hint = " (--force writes the best guess, marked as not accepted)" if not args.force and exc.can_force else ""
-        print(f"anrf generate: {exc}{hint}", file=sys.stderr)
+        hint = " --force writes the best guess, marked as not accepted." if not args.force and exc.can_force else ""
+        print(f"anrf generate: declined: {exc}.{hint}", file=sys.stderr)  # the editor's words: "ANRF declined: {reason}."
         return DECLINED
     assert intent.target is not None
     target = Path(args.out) if args.out else Path(pipeline.file_stem(intent.target.name) + pipeline.ANRF_SUFFIX)

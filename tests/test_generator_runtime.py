@@ -119,5 +119,5 @@ def test_cli_out_of_scope_is_a_clear_error(tmp_path):
 
     out = run_anrf("generate", "what a lovely day it is", cwd=tmp_path)
     expected = refusal(StructuredIntent(intent_type="out_of_scope", description="what a lovely day it is"))
-    assert out.returncode == 3 and out.stderr.strip() == f"anrf generate: {expected}"  # the pipeline's one refusal message
+    assert out.returncode == 3 and out.stderr.strip() == f"anrf generate: declined: {expected}."  # the pipeline's one refusal message
     assert not list(tmp_path.iterdir())

@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -186,6 +187,12 @@ async def test_generate_from_a_python_comment(client: LanguageClient):
     # The new file's diagnostics (the server publishes them at once; the editor opened it on window/showDocument).
     assert not [d for d in await diagnostics(client, target.as_uri()) if d.severity == types.DiagnosticSeverity.Error]
     assert uri not in client.diagnostics  # other languages get no diagnostics
+    window = client.capabilities.window  # type: ignore[union-attr]
+    created = [m.message for m in client.messages if m.message.startswith("ANRF: created anrf/total.anrf.json (")]
+    if window and window.show_document and window.show_document.support:  # opened beside, the cursor stays on the comment
+        assert [(d.uri, d.take_focus) for d in client.shown_documents] == [(target.as_uri(), False)] and not created
+    else:  # a client that cannot open it is told where it is
+        assert not client.shown_documents and len(created) == 1
 
     hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=types.Position(7, 0))))
@@ -244,6 +251,9 @@ async def test_a_declined_request_says_why_on_its_comment_and_can_be_generated_a
     assert not (root / "anrf").exists()
     assert any(m.type == types.MessageType.Warning and m.message.startswith("ANRF declined: low confidence")
                and "Generate anyway" in m.message for m in client.messages)
+    cli = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key"], cwd=root,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert cli.returncode == 3 and cli.stderr.startswith(f"anrf generate: declined: {declined['reason']}."), cli.stderr  # the editor's words
 
     whole = types.Range(start=types.Position(0, 0), end=types.Position(5, 0))
     hints = await client.text_document_inlay_hint_async(types.InlayHintParams(text_document=types.TextDocumentIdentifier(uri=uri), range=whole))
@@ -379,10 +389,12 @@ async def test_an_unreachable_remote_server_is_an_error_message_not_a_crash(tmp_
         await lsp.initialize_session(initialize_params(
             "visual_studio_code", root=tmp_path, options=_options(server={"url": f"http://127.0.0.1:{port}", "timeoutS": 5})))
         uri = _open(lsp, tmp_path / "q.sql", f"-- anrf: {REQUEST}\nSELECT 1;\n", "sql")
-        with pytest.raises(JsonRpcException, match="cannot reach the ANRF server"):
+        with pytest.raises(JsonRpcException, match="cannot reach the ANRF server") as failed:
             await _run(lsp, (await _actions(lsp, uri, (0, 0)))["ANRF: Generate from intent"])
-        assert any(m.type == types.MessageType.Error and "generation failed" in m.message and "server.url" in m.message
-                   for m in lsp.messages)
+        # One plain message (no "RuntimeError: anrf: ..." layers), shown once by the server; data.shown tells clients.
+        assert failed.value.message.startswith("generation failed: cannot reach the ANRF server") and failed.value.data == {"shown": True}
+        shown = [m.message for m in lsp.messages if m.type == types.MessageType.Error]
+        assert shown == [f"ANRF: {failed.value.message}"] and "server.url" in shown[0]
         status = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
         assert status["generations"] == [] and not (tmp_path / "anrf").exists()
         # Back to local models, with a generator that is not there: a clear error too.

@@ -106,7 +106,7 @@ def test_neovim_plugin_diagnostics_and_quick_fix(nvim: str, api: str | None, tmp
         pytest.skip(result["skipped"])
     assert result["ok"], f"{result.get('error')}\nsteps: {result.get('steps')}\nstderr:\n{proc.stderr[-4000:]}"
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert result["steps"] == ["setup", "attached", "diagnostics", "inlay hints", "commands", "quickfix", "intent", "stopped"]
+    assert result["steps"] == ["setup", "attached", "diagnostics", "inlay hints", "commands", "quickfix", "intent", "generate", "stopped"]
     assert result["api"] == (api or _auto_api(_version(nvim)))
     assert result["filetype"] == "anrf"
     assert "AnrfVerify" in result["keymap"]  # the default buffer-local keymaps, set on attach
@@ -141,3 +141,17 @@ def test_neovim_plugin_diagnostics_and_quick_fix(nvim: str, api: str | None, tmp
     }
     assert result["intent_diagnostics"] == 0
     assert result["clients"] == 1  # one server for both buffers (same root)
+
+    # "Generate from intent" as a code action: said while running and when done, in plain words; the new
+    # file opens in a split that does not take the cursor; the comment's hint shows without another edit.
+    notes = result["generate_notes"]
+    assert "ANRF: generating... (:AnrfCancel stops it)" in notes
+    done = [n for n in notes if n.startswith(("ANRF: generated ", "ANRF: declined"))]
+    assert done, notes
+    assert not any("RuntimeError" in n or "failed:" in n for n in notes), notes
+    assert result["focus_kept"]
+    generated = sorted((tmp_path / "anrf").glob("*.anrf.json"))
+    assert [p.name for p in generated] == result["generated_windows"] == ["reverse_string.anrf.json"]
+    assert any("anrf/reverse_string.anrf.json" in label for label in result["comment_hints"]), result["comment_hints"]
+    assert result["hover_mapped"]  # K is hover, not :Man, on every Neovim the plugin supports
+    assert result["omnifunc"] == "v:lua.vim.lsp.omnifunc"

@@ -555,7 +555,7 @@ async def verify(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
     first = args[0] if args else None
     uri = first.get("uri") if isinstance(first, dict) else first
     if not uri or not isinstance(uri, str):
-        raise ValueError("anrf.verify needs a document URI argument")
+        raise JsonRpcInvalidParams("anrf.verify needs a document URI argument")
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
         analysis = await ls.off_loop(_analyze_file, uri, ls.settings)

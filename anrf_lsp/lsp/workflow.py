@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from anrf_lsp import pipeline
 from anrf_lsp.language import intent_comments, intent_links
@@ -67,6 +68,14 @@ COMMAND_PARAMS: contextvars.ContextVar[types.ExecuteCommandParams | None] = cont
 
 class WorkflowError(RuntimeError):
     """A failure to tell the user as is (the message says what to do)."""
+
+
+class CommandFailed(JsonRpcInternalError):
+    """A command's error, already shown to the user: the answer's message is the plain reason (no
+    "RuntimeError: anrf: ..." layers), and `data.shown` tells our clients not to show it a second time."""
+
+    def __init__(self, message: str):
+        super().__init__(message=message, data={"shown": True})
 
 
 @dataclass
@@ -361,9 +370,7 @@ class Workflow:
         try:
             intent = await self.host.models.analyze_intent(request.text, settings.intent_model, settings.model_device, settings.server)
         except Exception as exc:
-            message = f"anrf: intent analysis failed: {exc}"
-            self._show(types.MessageType.Error, message)
-            raise RuntimeError(message) from exc
+            raise self._fail(f"intent analysis failed: {exc}") from exc
         result = intent.model_dump(mode="json")
         if request.uri:
             if len(self._analyses) >= MAX_ANALYSES:
@@ -403,18 +410,19 @@ class Workflow:
             self._failed(job, exc, started)
         except Exception as exc:
             log.exception("generation %s failed", job.id)
-            message = f"anrf: generation failed: {type(exc).__name__}: {exc}"
-            self._show(types.MessageType.Error, message)
             self._end_progress(job, "failed")
-            raise RuntimeError(message) from exc
+            raise self._fail(f"generation failed: {type(exc).__name__}: {exc}") from exc
         finally:
             self._jobs.pop(job.id, None)
 
     def _failed(self, job: Job, exc: Exception, started: float) -> NoReturn:
-        message = f"anrf: generation failed: {self._explain(exc, started)}"
-        self._show(types.MessageType.Error, message)
         self._end_progress(job, "failed")
-        raise RuntimeError(message) from exc
+        raise self._fail(f"generation failed: {self._explain(exc, started)}") from exc
+
+    def _fail(self, message: str, kind: types.MessageType = types.MessageType.Error) -> CommandFailed:
+        """Show `message` once (window/showMessage, for any client) and return the error that answers the request."""
+        self._show(kind, f"ANRF: {message}")
+        return CommandFailed(message)
 
     def _declined(self, job: Job, request: Request, exc: Any) -> dict[str, Any]:
         """Nothing was written, and why is said where the user looks: a message, the comment's inlay hint
@@ -486,9 +494,10 @@ class Workflow:
         if request.uri:
             self._declines.pop((request.uri, intent_links.text_hash(request.text)), None)
         self.host.publish(analysis)  # at once, before the editor opens it
-        self._end_progress(job, f"created {intent_links.FOLDER}/{path.name} ({result.describe()})")
+        created = f"created {intent_links.FOLDER}/{path.name} ({result.describe()})"
+        self._end_progress(job, created)
         self._refresh_hints()
-        await self._show_document(uri)
+        await self._show_document(uri, f"ANRF: {created}")
         log.info("generated %s in %.2f s (%s)", path, time.monotonic() - started, how)
         return {"uri": uri, "path": str(path), **result.summary(), "intent": structured, "created": how,
                 "seconds": round(time.monotonic() - started, 3)}
@@ -523,9 +532,11 @@ class Workflow:
         except files.FileNotCreated as exc:
             raise WorkflowError(str(exc)) from None
 
-    async def _show_document(self, uri: str) -> None:
+    async def _show_document(self, uri: str, message: str) -> None:
+        """Open the new file beside the source (focus stays put); a client that cannot gets `message` instead."""
         caps = self.ls.client_capabilities.window
         if not (caps and caps.show_document and caps.show_document.support):
+            self._show(types.MessageType.Info, message)
             return
         try:
             await asyncio.wait_for(self.ls.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=False)), 10)
@@ -600,9 +611,8 @@ class Workflow:
         meta = meta if isinstance(meta, dict) else {}
         generation_id = meta.get(intent_links.GENERATION_ID)
         if not generation_id:
-            message = f"anrf: {Path(uri).name} is not a generated file (no metadata.{intent_links.GENERATION_ID}); nothing to record"
-            self._show(types.MessageType.Warning, message)
-            raise RuntimeError(message)
+            raise self._fail(f"{Path(uri).name} is not a generated file (no metadata.{intent_links.GENERATION_ID}); nothing to record",
+                             types.MessageType.Warning)
         edited = tree is None or meta.get(intent_links.CONTENT_SHA) != intent_links.content_hash(tree)
         intent = tree.get("intent") if isinstance(tree, dict) else None
         feedback = pipeline.Feedback(
@@ -617,7 +627,7 @@ class Workflow:
                 await asyncio.to_thread(pipeline.RemoteFeedbackStore(RemoteClient(remote.url, remote.api_key, remote.timeout_s)).record, feedback)
                 where = "remote"
             except RemoteError as exc:
-                self._show(types.MessageType.Warning, f"anrf: feedback kept locally: {exc}")
+                self._show(types.MessageType.Warning, f"ANRF: feedback kept locally: {exc}")
         if where == "local":
             path = await asyncio.to_thread(pipeline.LocalFeedbackStore().record, feedback)
         verdict = "acceptance" if accepted else "rejection"
@@ -663,4 +673,4 @@ def _request(args: tuple[Any, ...], command: str) -> Request:
         return Request(text=first["text"], uri=first.get("uri") if isinstance(first.get("uri"), str) else None,
                        line=line if isinstance(line, int) and line >= 0 else 0, regenerate=bool(first.get("regenerate")),
                        force=first.get("force") is True)
-    raise ValueError(f"{command} needs the text to analyze: a string or {{\"text\": ...}}")
+    raise JsonRpcInvalidParams(f"{command} needs the text to analyze: a string or {{\"text\": ...}}")

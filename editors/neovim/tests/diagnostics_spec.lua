@@ -82,6 +82,12 @@ local function main()
     api = forced,
   })
   result.api = anrf.api()
+  result.notes = {}
+  local notify = vim.notify
+  vim.notify = function(message, level, opts)
+    table.insert(result.notes, tostring(message))
+    return notify(message, level, opts)
+  end
   step("setup")
 
   -- 1. Open the invalid ANRF file: filetype, client, diagnostics.
@@ -215,7 +221,76 @@ local function main()
   result.intent_diagnostics = #vim.diagnostic.get(py)
   step("intent")
 
-  -- 5. Stop the server cleanly.
+  -- 5. "Generate from intent" through vim.lsp.buf.code_action(), as a user picks it: feedback while it
+  -- runs and when it is done, the new file beside (the cursor stays on the comment), and the
+  -- comment's inlay hint without another edit (workspace/inlayHint/refresh).
+  local picked_generate = false
+  vim.ui.select = function(items, opts, on_choice)
+    for i, item in ipairs(items) do
+      local title = opts.format_item and opts.format_item(item) or tostring(item)
+      if not picked_generate and title:match("Generate from intent") then
+        picked_generate = true
+        on_choice(item, i)
+        return
+      end
+    end
+    on_choice(nil, nil)
+  end
+  local py_win = vim.api.nvim_get_current_win()
+  vim.api.nvim_win_set_cursor(0, { 1, 4 })
+  if vim.fn.has("nvim-0.8") == 1 then
+    vim.lsp.buf.code_action({ context = { only = { "refactor.anrf" } } })
+  else
+    vim.lsp.buf.code_action({ only = { "refactor.anrf" } })
+  end
+  wait("the Generate code action", function()
+    return picked_generate
+  end)
+  local function noted(pattern)
+    for _, note in ipairs(result.notes) do
+      if note:match(pattern) then
+        return note
+      end
+    end
+    return nil
+  end
+  wait("the generation's outcome message", function()
+    return noted("^ANRF: generated ") ~= nil or noted("^ANRF: declined") ~= nil or noted("failed") ~= nil
+  end, 60000)
+  result.generate_notes = vim.deepcopy(result.notes)
+  result.focus_kept = vim.api.nvim_get_current_win() == py_win and vim.api.nvim_get_current_buf() == py
+  result.generated_windows = {}
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    local name = vim.api.nvim_buf_get_name(vim.api.nvim_win_get_buf(win))
+    if name:match("/anrf/[^/]+%.anrf%.json$") then
+      table.insert(result.generated_windows, vim.fn.fnamemodify(name, ":t"))
+    end
+  end
+  local function comment_hints()
+    local labels = {}
+    if vim.lsp.inlay_hint and type(vim.lsp.inlay_hint) == "table" and vim.lsp.inlay_hint.get then
+      for _, item in ipairs(vim.lsp.inlay_hint.get({ bufnr = py })) do
+        local label = item.inlay_hint.label
+        table.insert(labels, type(label) == "string" and label or label[1].value)
+      end
+    else
+      local ns = vim.api.nvim_create_namespace("anrf_inlay_hints")
+      for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(py, ns, 0, -1, { details = true })) do
+        table.insert(labels, vim.trim(mark[4].virt_text[1][1]))
+      end
+    end
+    return labels
+  end
+  wait("the comment's inlay hint (no edit since the generation)", function()
+    return #comment_hints() > 0
+  end)
+  result.comment_hints = comment_hints()
+  local hover = vim.fn.maparg("K", "n", false, true)
+  result.hover_mapped = type(hover) == "table" and (hover.callback ~= nil or (hover.rhs or ""):match("hover") ~= nil) and hover.buffer == 1
+  result.omnifunc = vim.bo[py].omnifunc
+  step("generate")
+
+  -- 6. Stop the server cleanly.
   local ids = {}
   for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
     table.insert(ids, c.id)

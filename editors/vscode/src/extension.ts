@@ -210,10 +210,18 @@ async function runCommand(spec: CommandSpec): Promise<void> {
     const result = await execute(spec.server, args);
     await show(spec, result);
   } catch (error) {
-    void vscode.window.showErrorMessage(`ANRF: ${spec.title} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!shownByServer(error)) {
+      void vscode.window.showErrorMessage(`ANRF: ${spec.title} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   } finally {
     void refreshStatus();
   }
+}
+
+/** The server already showed this error (its answer says so in `data.shown`): one message, not two. */
+export function shownByServer(error: unknown): boolean {
+  const data = (error as { data?: unknown } | null)?.data;
+  return typeof data === "object" && data !== null && (data as { shown?: unknown }).shown === true;
 }
 
 async function show(spec: CommandSpec, result: unknown): Promise<void> {

@@ -34,6 +34,7 @@ M.default_keymaps = {
   reject = "<leader>ar",
   status = "<leader>as",
   code_action = "<leader>af", -- quick fixes and the workflow actions at the cursor
+  hover = "K",
 }
 
 M.defaults = {
@@ -51,7 +52,7 @@ M.defaults = {
 
 M.config = nil
 M.last_status = nil
-local state = { clients = {}, generation = nil, hint_timers = {} }
+local state = { clients = {}, generation = nil, hint_timers = {}, hint_buffers = {} }
 
 local function has(version)
   return vim.fn.has("nvim-" .. version) == 1
@@ -165,15 +166,21 @@ local function settings_section()
   return settings
 end
 
-local on_attach -- defined below
+local on_attach, native_hints, on_hint_refresh -- defined below
 
 --- The client configuration (the same for every API).
 function M.client_config(root_dir)
   local capabilities = vim.lsp.protocol.make_client_capabilities()
+  local handlers = {}
+  if not native_hints() then
+    capabilities = vim.tbl_deep_extend("force", capabilities, { workspace = { inlayHint = { refreshSupport = true } } })
+    handlers["workspace/inlayHint/refresh"] = on_hint_refresh
+  end
   if M.config.capabilities then
     capabilities = vim.tbl_deep_extend("force", capabilities, M.config.capabilities)
   end
   return {
+    handlers = handlers,
     name = NAME,
     cmd = M.server_cmd(M.config),
     root_dir = root_dir,
@@ -289,7 +296,25 @@ function M.refresh_hints(bufnr)
   end, bufnr)
 end
 
+native_hints = function()
+  return vim.lsp.inlay_hint ~= nil
+end
+
+--- workspace/inlayHint/refresh (Neovim without native hints): redraw every buffer's virtual text, so a
+--- comment's hint appears right after a generation, not after the next edit.
+on_hint_refresh = function()
+  for bufnr in pairs(state.hint_buffers) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      M.refresh_hints(bufnr)
+    else
+      state.hint_buffers[bufnr] = nil
+    end
+  end
+  return vim.NIL
+end
+
 local function fallback_hints(bufnr)
+  state.hint_buffers[bufnr] = true
   M.refresh_hints(bufnr)
   local group = vim.api.nvim_create_augroup("anrf_inlay_hints_" .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd({ "InsertLeave", "TextChanged", "BufWritePost" }, {
@@ -370,6 +395,21 @@ local function refresh_status(bufnr)
   end)
 end
 
+--- Open a new file in a split unless a window shows it already, and keep the cursor where it was:
+--- the next :AnrfGenerate must run on the comment, not inside the generated file.
+local function show_beside(path)
+  if not path or vim.fn.bufwinnr(path) ~= -1 then
+    return
+  end
+  local win = vim.api.nvim_get_current_win()
+  vim.cmd("split " .. vim.fn.fnameescape(path))
+  if vim.api.nvim_win_is_valid(win) then
+    vim.api.nvim_set_current_win(win)
+  end
+end
+
+local run_with -- defined below
+
 local function show(spec, result, bufnr)
   if spec.server == "anrf.status" then
     M.last_status = result
@@ -396,15 +436,11 @@ local function show(spec, result, bufnr)
     local path = result.path or (result.uri and vim.uri_to_fname(result.uri))
     local score = type(result.confidenceScore) == "number" and (" (confidence %.2f)"):format(result.confidenceScore) or ""
     notify(("generated %s%s"):format(path or "?", score))
-    if path and vim.fn.bufwinnr(path) == -1 then -- clients without window/showDocument
-      vim.cmd("split " .. vim.fn.fnameescape(path))
-    end
+    show_beside(path)
   elseif spec.server == "anrf.importPython" or spec.server == "anrf.exportPython" then
     local path = result.uri and vim.uri_to_fname(result.uri)
     notify(("wrote %s"):format(path or "?"))
-    if path and vim.fn.bufwinnr(path) == -1 then
-      vim.cmd("split " .. vim.fn.fnameescape(path))
-    end
+    show_beside(path)
   end
   -- accept/reject: the server shows its own message
   refresh_status(bufnr)
@@ -433,6 +469,47 @@ local function intent_action(spec, client, bufnr, range)
   return nil
 end
 
+--- The server's error, without the layers each hop added ("anrf.generate failed: RuntimeError: anrf: ...").
+function M.error_text(err)
+  local message = type(err) == "table" and (err.message or vim.inspect(err)) or tostring(err)
+  return (message:gsub("^RuntimeError: ", ""):gsub("^anrf: ", ""))
+end
+
+--- Execute `spec` with its arguments and say what happened (progress, result, error).
+run_with = function(spec, arguments, bufnr, client)
+  local id
+  id = M.execute(spec.server, arguments, bufnr, function(err, result)
+    if spec.server == "anrf.generate" and state.generation and state.generation.id == id then
+      state.generation = nil
+    end
+    if err then
+      if not (type(err.data) == "table" and err.data.shown) then -- else the server's message said it already
+        notify(M.error_text(err), vim.log.levels.ERROR)
+      end
+      return
+    end
+    show(spec, result or {}, bufnr)
+  end)
+  if spec.server == "anrf.generate" and id then
+    state.generation = { id = id, client = client }
+    notify("generating... (:AnrfCancel stops it)")
+  end
+end
+
+--- Code actions that carry an intent command run here, not as a bare workspace/executeCommand:
+--- the user sees "generating...", the result and any error, as with :AnrfGenerate.
+local function register_client_commands()
+  for _, spec in ipairs(M.commands) do
+    if spec.argument == "intent" then
+      vim.lsp.commands[spec.server] = function(command, ctx)
+        local bufnr = ctx and ctx.bufnr or vim.api.nvim_get_current_buf()
+        local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id) or M.client(bufnr)
+        run_with(spec, command.arguments or {}, bufnr, client)
+      end
+    end
+  end
+end
+
 --- Run one of M.commands. `opts`: `args` (text for intent commands), `range` (use the visual selection).
 function M.run(spec, opts)
   opts = opts or {}
@@ -443,21 +520,7 @@ function M.run(spec, opts)
     return
   end
   local function go(arguments)
-    local id
-    id = M.execute(spec.server, arguments, bufnr, function(err, result)
-      if spec.server == "anrf.generate" and state.generation and state.generation.id == id then
-        state.generation = nil
-      end
-      if err then
-        notify(("%s failed: %s"):format(spec.server, err.message or tostring(err)), vim.log.levels.ERROR)
-        return
-      end
-      show(spec, result or {}, bufnr)
-    end)
-    if spec.server == "anrf.generate" and id then
-      state.generation = { id = id, client = client }
-      notify("generating... (:AnrfCancel stops it)")
-    end
+    run_with(spec, arguments, bufnr, client)
   end
   if spec.argument == "none" then
     return go({})
@@ -530,10 +593,16 @@ local function set_keymaps(bufnr)
   if maps.code_action then
     vim.keymap.set({ "n", "x" }, maps.code_action, vim.lsp.buf.code_action, { buffer = bufnr, desc = "ANRF: code actions / quick fixes" })
   end
+  if maps.hover then -- Neovim 0.10+ maps K itself; 0.7-0.9 would open a man page
+    vim.keymap.set("n", maps.hover, vim.lsp.buf.hover, { buffer = bufnr, desc = "ANRF: hover (node card, intent)" })
+  end
 end
 
 on_attach = function(client, bufnr)
   set_keymaps(bufnr)
+  if vim.bo[bufnr].omnifunc == "" then -- <C-x><C-o> completes ids, operations, types (0.10+ sets it itself)
+    vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+  end
   if M.config.inlay_hints then
     if not enable_native_hints(bufnr) then
       fallback_hints(bufnr)
@@ -578,6 +647,7 @@ function M.setup(opts)
   local group = vim.api.nvim_create_augroup("anrf", { clear = true })
   detect_filetype(group)
   create_user_commands()
+  register_client_commands()
 
   if M.api() == "enable" then
     local config = M.client_config(nil)
