@@ -251,8 +251,8 @@ async def test_a_declined_request_says_why_on_its_comment_and_can_be_generated_a
     assert not (root / "anrf").exists()
     assert any(m.type == types.MessageType.Warning and m.message.startswith("ANRF declined: low confidence")
                and "Generate anyway" in m.message for m in client.messages)
-    cli = subprocess.run([sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key"], cwd=root,
-                         capture_output=True, text=True, timeout=120, check=False)
+    cli = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "anrf_lsp", "generate", "sort a list of dictionaries by a key"],
+                                  cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert cli.returncode == 3 and cli.stderr.startswith(f"anrf generate: declined: {declined['reason']}."), cli.stderr  # the editor's words
 
     whole = types.Range(start=types.Position(0, 0), end=types.Position(5, 0))
