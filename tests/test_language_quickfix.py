@@ -327,7 +327,7 @@ PARTS = ["semantic", "execution", "nodes", "edges", "types", "symbol_table", "in
          "source_id", "target_id", "node_id", "type_id", "properties", "type", "label", "sum", "0", "1", "4", "9", "01", "²", "", "~1"]
 VALUES = st.sampled_from(["ghost", "exec_node_2", "exec_node_9", "param_numbers", "type_number", "sum", "", "symbol_table",
                           "inputs", "source_id", "exec_node", "semantic_node"]) | st.integers() | st.none()
-CODES = st.sampled_from(["ANRF102", "ANRF103", "ANRF104", "ANRF201", "ANRF205", "ANRF301", "ANRF302"])
+CODES = st.sampled_from(["ANRF102", "ANRF103", "ANRF104", "ANRF201", "ANRF202", "ANRF203", "ANRF205", "ANRF301", "ANRF302"])
 POINTERS = (
     st.sampled_from([f.pointer for f in FINDINGS])
     | st.lists(st.sampled_from(PARTS), max_size=6).map(lambda parts: "".join("/" + p for p in parts))
@@ -404,3 +404,45 @@ def test_uncovered_node_joins_the_execution_refs_of_its_function():
     new = fixed(text, "ANRF301", "Add 'exec_node_4' to the execution_refs of 'sum'", node_id="exec_node_4")
     after = [f for f in check_text(new) if f.code == "ANRF301"]
     assert len(after) == len(before) - 1 and "exec_node_4" in json.loads(new)["semantic"]["nodes"][0]["execution_refs"]
+
+
+def _conversion_fix(text: str, code: str) -> tuple[QuickFix, list, list]:
+    """The one conversion offered for the `code` finding of `text`, with the findings before and after applying it."""
+    doc = load_document(text)
+    before = check_document(doc)
+    [finding] = [f for f in before if f.code == code]
+    [fix] = [q for q in quick_fixes(doc, code, finding.pointer, finding.data) if q.title.startswith("Convert ")]
+    return fix, before, check_text(apply(text, fix))
+
+
+def test_a_string_operand_of_arithmetic_is_converted_with_to_float():
+    text = (EXAMPLES / "invalid" / "type_mismatch.anrf.json").read_text()
+    fix, before, after = _conversion_fix(text, "ANRF202")
+    assert fix.title == "Convert 'exec_node_8' with to_float" and len(fix.edits) == 3 and not fix.preferred
+    assert "ANRF202" not in {f.code for f in after}
+    assert Counter(f.code for f in after) - Counter(f.code for f in before) == Counter()  # no new finding: the node is covered too
+    tree = json.loads(apply(text, fix))
+    [converted] = [n for n in tree["execution"]["nodes"] if n["operation"] == "to_float"]
+    assert converted["inputs"] == ["exec_node_8"] and tree["execution"]["nodes"][4]["inputs"][1] == converted["node_id"]
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_a_number_returned_where_a_string_is_declared_is_converted_with_to_string(layout):
+    doc = base()
+    doc["semantic"]["types"].append({"type_id": "type_string", "name": "String", "type_kind": "primitive"})
+    doc["semantic"]["nodes"][0]["properties"]["return_type"] = "type_string"
+    text = dump(doc, layout)
+    fix, before, after = _conversion_fix(text, "ANRF203")
+    assert fix.title.endswith("with to_string")
+    assert "ANRF203" not in {f.code for f in after} and not [f for f in after if f.severity == "error"]
+    assert Counter(f.code for f in after) - Counter(f.code for f in before) == Counter()
+
+
+def test_no_conversion_is_offered_where_one_cannot_fix_it():
+    doc = base()
+    doc["semantic"]["types"].append({"type_id": "type_flag", "name": "Boolean", "type_kind": "primitive"})
+    doc["semantic"]["nodes"][0]["properties"]["return_type"] = "type_flag"  # number -> boolean: no one conversion
+    text = dump(doc, "indent2")
+    loaded = load_document(text)
+    [finding] = [f for f in check_document(loaded) if f.code == "ANRF203"]
+    assert quick_fixes(loaded, "ANRF203", finding.pointer, finding.data) == []

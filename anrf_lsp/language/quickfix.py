@@ -11,8 +11,8 @@ every fix first checks that the pointer still fits the data (the reference at
 the pointer is still the id the finding named, the id is still duplicated, ...)
 and offers nothing otherwise: no fix beats a wrong edit.
 
-Every fix is one minimal `TextEdit` (code-point offsets into `doc.text`); the
-text outside it is left byte for byte, and new JSON is laid out like its
+Every fix is a few minimal `TextEdit`s (code-point offsets into `doc.text`); the
+text outside them is left byte for byte, and new JSON is laid out like its
 neighbours (one line or indented, same separators and indent unit).
 
 Fixes:
@@ -32,6 +32,10 @@ Fixes:
 - ANRF103 duplicate id: rename the later occurrence. References to the id are
   left alone: they resolve to the first occurrence today, and which one a
   reference meant is not ours to guess.
+- ANRF202 operand / ANRF203 return of the wrong kind: put a conversion node
+  (`to_string`, `to_float`) between the value and its use, named in the
+  semantic node that covers the function; offered only where that one
+  conversion removes the finding.
 """
 
 from __future__ import annotations
@@ -76,7 +80,8 @@ class QuickFix:
     preferred: bool = False  # safe to apply without looking (the editor's "auto fix")
 
 
-Candidate = tuple[str, "TextEdit | None", bool]  # title, edit (None: cannot be built here), preferred
+# title, edit or edits (None: cannot be built here), preferred
+Candidate = tuple[str, "TextEdit | list[TextEdit | None] | None", bool]
 
 
 def quick_fixes(doc: Document, code: str, pointer: str, data: dict) -> list[QuickFix]:
@@ -91,16 +96,31 @@ def quick_fixes(doc: Document, code: str, pointer: str, data: dict) -> list[Quic
         return []
     if not isinstance(tree, dict):
         return []
-    candidates = [(title, edit, preferred) for title, edit, preferred in fixer(doc, tree, path, data) if edit is not None]
+    candidates = [(title, edits, preferred) for title, edit, preferred in fixer(doc, tree, path, data)
+                  if (edits := _edits(edit)) is not None]
     if not candidates:
         return []
     before = _tally(doc.text, code)
-    return [QuickFix(title, code, [edit], preferred) for title, edit, preferred in candidates
-            if _better(_tally(applied(doc.text, edit), code), before)]
+    return [QuickFix(title, code, edits, preferred) for title, edits, preferred in candidates
+            if _better(_tally(applied(doc.text, edits), code), before)]
 
 
-def applied(text: str, edit: TextEdit) -> str:
-    return text[: edit.span.start] + edit.new_text + text[edit.span.end:]
+def _edits(edit: TextEdit | list[TextEdit | None] | None) -> list[TextEdit] | None:
+    """A candidate's edits in text order; None when one could not be built or two overlap."""
+    edits = [edit] if isinstance(edit, TextEdit) else list(edit or [])
+    if not edits or any(e is None for e in edits):
+        return None
+    ordered = sorted(edits, key=lambda e: (e.span.start, e.span.end))  # type: ignore[union-attr]
+    if any(a.span.end > b.span.start for a, b in pairwise(ordered)):  # type: ignore[union-attr]
+        return None
+    return ordered  # type: ignore[return-value]
+
+
+def applied(text: str, edits: TextEdit | list[TextEdit]) -> str:
+    """`text` with non-overlapping edits applied (each span is into the original text)."""
+    for edit in sorted([edits] if isinstance(edits, TextEdit) else edits, key=lambda e: e.span.start, reverse=True):
+        text = text[: edit.span.start] + edit.new_text + text[edit.span.end:]
+    return text
 
 
 def _tally(text: str, code: str) -> tuple[int, Counter[str]]:
@@ -182,18 +202,11 @@ def _uncovered_node(doc: Document, tree: dict, path: Path, data: dict) -> Iterat
         return
     if _value_at(tree, (*path, "node_id")) != node_id:
         return
-    from anrf_lsp.execution.graph import build_graph
-
-    entry = build_graph(doc.model.execution).owner.get(node_id)
-    nodes = _value_at(tree, ("semantic", "nodes"))
-    if entry is None or not isinstance(nodes, list):
-        return
-    for j, node in enumerate(nodes):
-        refs = node.get("execution_refs") if isinstance(node, dict) else None
-        if isinstance(refs, list) and entry in refs and node_id not in refs:
-            label = node.get("label") or node.get("node_id")
-            yield f"Add '{node_id}' to the execution_refs of '{label}'", _append_item(doc, ("semantic", "nodes", str(j), "execution_refs"), node_id), True
-            return
+    j = _covering_function(doc, tree, node_id)
+    node = _value_at(tree, ("semantic", "nodes", str(j))) if j is not None else None
+    if isinstance(node, dict) and node_id not in node["execution_refs"]:
+        label = node.get("label") or node.get("node_id")
+        yield f"Add '{node_id}' to the execution_refs of '{label}'", _append_item(doc, ("semantic", "nodes", str(j), "execution_refs"), node_id), True
 
 
 def _rebuild_symbol_table(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
@@ -218,7 +231,56 @@ def _rename_duplicate(doc: Document, tree: dict, path: Path, data: dict) -> Iter
     yield f"Rename to '{new}'", _set_value(doc, path, new), True
 
 
+_CONVERSIONS = {"string": "to_string", "number": "to_float"}  # the kind wanted -> the one operation that gives it
+
+
+def _conversion(doc: Document, tree: dict, path: Path, data: dict) -> Iterator[Candidate]:
+    """ANRF202 on an input (`.../inputs/J`) or ANRF203 on a return: convert the value where it is used."""
+    actual = data.get("actual")
+    if len(path) == 5 and path[:2] == ("execution", "nodes") and path[3] == "inputs" and path[4].isdecimal():
+        node_path, j = path[:3], int(path[4])
+        wanted = [k for k in _CONVERSIONS if k != actual]  # which kind the signature wants here: the checkers decide
+    elif len(path) == 3 and path[:2] == ("execution", "nodes") and _value_at(tree, (*path, "operation")) == "return":
+        node_path, j = path, 0
+        wanted = [data["expected"]] if data.get("expected") in _CONVERSIONS else []
+    else:
+        return
+    inputs = _value_at(tree, (*node_path, "inputs"))
+    if not isinstance(inputs, list) or j >= len(inputs) or not isinstance(inputs[j], str):
+        return
+    ref = inputs[j]
+    taken = set(_ids(tree, ("execution", "nodes"), "node_id"))
+    owner = _covering_function(doc, tree, _value_at(tree, (*node_path, "node_id")))
+    for kind in wanted:
+        op = _CONVERSIONS[kind]
+        new_id = _unused_id(f"{ref}_{op}", taken)
+        edits = [_set_value(doc, (*node_path, "inputs", str(j)), new_id),
+                 _append_item(doc, ("execution", "nodes"), {"node_id": new_id, "operation": op, "inputs": [ref], "outputs": []})]
+        if owner is not None:
+            edits.append(_append_item(doc, ("semantic", "nodes", str(owner), "execution_refs"), new_id))
+        yield f"Convert '{ref}' with {op}", edits, False
+
+
+def _covering_function(doc: Document, tree: dict, node_id: Any) -> int | None:
+    """Index of the semantic node that names the function_def owning `node_id` (where a new node of it is covered)."""
+    if not isinstance(node_id, str) or doc.model is None:
+        return None
+    from anrf_lsp.execution.graph import build_graph
+
+    entry = build_graph(doc.model.execution).owner.get(node_id)
+    nodes = _value_at(tree, ("semantic", "nodes"))
+    if entry is None or not isinstance(nodes, list):
+        return None
+    for j, node in enumerate(nodes):
+        refs = node.get("execution_refs") if isinstance(node, dict) else None
+        if isinstance(refs, list) and entry in refs:
+            return j
+    return None
+
+
 _FIXERS = {
+    "ANRF202": _conversion,
+    "ANRF203": _conversion,
     "ANRF102": _unsupported_version,
     "ANRF103": _rename_duplicate,
     "ANRF104": _dangling_reference,
