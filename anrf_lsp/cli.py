@@ -260,9 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_export_feedback(data)
     _add_training_commands(sub, data)
 
-    p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
-    add_lsp_arguments(p)
-    p.set_defaults(func=cmd_lsp)
+    _add_lsp_command(sub)
 
     from .services.serve import add_serve_command
 
@@ -284,8 +282,24 @@ def _add_training_commands(sub: Any, data: Any) -> None:
     add_commands(sub, data)
 
 
+def lsp_parser() -> argparse.ArgumentParser:
+    """`anrf lsp` alone: an editor starts the server on every launch, and the other commands' parsers
+    import pydantic models and the training package (tens of ms before `initialize` could be answered)."""
+    parser = argparse.ArgumentParser(prog="anrf", description="Tools for ANRF v1 documents (*.anrf.json).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_lsp_command(sub)
+    return parser
+
+
+def _add_lsp_command(sub: Any) -> None:
+    p = sub.add_parser("lsp", help="start the language server (stdio, or --tcp HOST:PORT)")
+    add_lsp_arguments(p)
+    p.set_defaults(func=cmd_lsp)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    given = sys.argv[1:] if argv is None else argv
+    parser = lsp_parser() if given[:1] == ["lsp"] else build_parser()
 
     args = parser.parse_args(argv)
     try:

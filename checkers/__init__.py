@@ -45,7 +45,13 @@ Passing: any document with at most {MAX_FINDINGS} findings.
 
 def check_document(doc: Document) -> list[Finding]:
     """All findings for `doc` (at most MAX_FINDINGS, then ANRF108), sorted by position. Never raises on document content."""
+    return check_in_context(doc)[0]
+
+
+def check_in_context(doc: Document) -> tuple[list[Finding], CheckContext | None]:
+    """`check_document`, and the context it checked in (its indexes and graph: incremental checking reuses them)."""
     findings = list(doc.findings)
+    ctx = None
     if doc.model is not None and doc.syntax_ok:
         ctx = CheckContext(doc)
         with gc_paused():
@@ -59,7 +65,7 @@ def check_document(doc: Document) -> list[Finding]:
         findings.append(doc.finding("ANRF108", (), f"more than {MAX_FINDINGS} findings: the first {MAX_FINDINGS} are listed; "
                                                    "fix them and check again"))
     findings.sort(key=Finding.sort_key)
-    return findings
+    return findings, ctx
 
 
 def _keep(doc: Document, found: Iterable[Finding]) -> Iterable[Finding]:

@@ -123,6 +123,13 @@ class CheckContext:
             out = lists
         return out
 
+    @cached_property
+    def function_costs(self) -> list[Any]:
+        """Estimated cost of every function, in document order (checkers/intent.py's FunctionCost)."""
+        from .intent import estimate_functions
+
+        return estimate_functions(self.graph) if self.is_graph else []
+
     @property
     def is_graph(self) -> bool:
         return self.model.execution.format == "graph"

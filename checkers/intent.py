@@ -104,16 +104,13 @@ def check(ctx: CheckContext) -> Iterable[Finding]:
             ("intent", "description"),
             "the intent description is empty; say in a sentence what this program should do (generators, views and reviewers rely on it)",
         )
-    estimates: list[FunctionCost] | None = None
     for i, constraint in enumerate(intent.constraints):
         path: Path = ("intent", "constraints", i)
         kind = constraint.type
         if kind is None:
             continue  # missing type: ANRF101
         if kind == "performance":
-            if estimates is None:
-                estimates = estimate_functions(ctx.graph) if ctx.is_graph else []
-            yield from _performance(ctx, constraint, path, estimates)
+            yield from _performance(ctx, constraint, path, ctx.function_costs)
         elif kind == "security" and _NO_IO.search(_text(constraint)):
             continue  # the v1 operation set has no I/O: verified trivially
         elif kind == "safety" and _EMPTY.search(_text(constraint)):
@@ -135,6 +132,15 @@ _NO_IO = re.compile(
     r"\b(network|internet|https?|urls?|sockets?|files?|file ?system|disks?|i/o|io|storage|subprocess(es)?|shell)\b", re.IGNORECASE
 )
 _EMPTY = re.compile(r"\b(empty|zero[- ]length|no elements)\b", re.IGNORECASE)
+
+
+def performance(ctx: Any, costs: list[FunctionCost]) -> Iterator[Finding]:
+    """The findings of the performance constraints alone, for the given function costs (in document
+    order): incremental checking recomputes them from each function's cached cost. `ctx` needs
+    `finding`, `model`, `is_graph` and `exec_index`."""
+    for i, constraint in enumerate(ctx.model.intent.constraints):
+        if constraint.type == "performance":
+            yield from _performance(ctx, constraint, ("intent", "constraints", i), costs)
 
 
 def _text(c: Constraint) -> str:

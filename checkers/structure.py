@@ -239,7 +239,7 @@ def check_fields(ctx: CheckContext) -> Iterator[Finding]:
                 for key in obj.model_extra or ():
                     path = (prefix + (i,) if indexed else prefix) + (key,)
                     yield at_key(ctx, "ANRF107", path, f"unknown field '{key}' (kept, but ignored by ANRF v1 tools)", data={"field": key})
-        if hasattr(items[0], "properties") and not _all_strings(ctx.column(items, "properties")):
+        if "properties" in type(items[0]).model_fields and not _all_strings(ctx.column(items, "properties")):  # not an extra field
             for i, obj in enumerate(items):
                 yield from _property_values(ctx, obj.properties, (prefix + (i,) if indexed else prefix) + ("properties",))
     if not _all_strings([ctx.model.metadata]):

@@ -102,8 +102,11 @@ class Finding:
             out["data"] = self.data
         return out
 
-    def sort_key(self) -> tuple[int, int, int, str]:
-        return (self.range.start.line, self.range.start.character, SEVERITY_ORDER[self.severity], self.code)
+    def sort_key(self) -> tuple[int, int, int, str, str, str]:
+        """Position, then severity and code; pointer and message make the order total, so it does
+        not depend on which check ran first (incremental checking assembles findings differently)."""
+        return (self.range.start.line, self.range.start.character, SEVERITY_ORDER[self.severity], self.code, self.pointer,
+                self.message)
 
 
 def default_severity(code: str) -> Severity:

@@ -11,6 +11,10 @@ Why this shape:
   version is still the document's current one: an old result never overwrites
   a newer one.
 - Features that need the current analysis (`current`) skip the debounce wait.
+- Incremental: the edits since the last analysis are kept (composed into one `Edit`), and an
+  analysis keeps the state checkers/incremental.py needs (built off the event loop after its
+  result is out); an edit inside one item is then re-checked in milliseconds instead of
+  re-loading and re-checking the whole document. Anything else is checked in full.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ class Analysis:
     findings: list[Finding]
     positions: TextPositions
     seconds: float = 0.0
+    incremental: bool = False  # re-checked incrementally (else loaded and checked in full)
+    state: Any = None  # checkers.incremental.State, once prepared (None: not incremental)
+    unfiltered: list[Finding] | None = None  # the findings before settings.ignore (what `prepare` needs)
+    context: Any = None  # the CheckContext of a full check, until `prepare` used it
 
     @cached_property
     def index(self) -> Any:
@@ -53,13 +61,22 @@ class Analysis:
         return build_index(self.doc)
 
 
-def analyze(uri: str, version: int | None, text: str | bytes, settings: Settings, encoding: str) -> Analysis:
-    """Load and check one text (or a file's bytes: invalid UTF-8 is then reported as ANRF100).
+def analyze(uri: str, version: int | None, text: str | bytes, settings: Settings, encoding: str,
+            previous: Analysis | None = None, edit: Any = None) -> Analysis:
+    """Load and check one text (or a file's bytes: invalid UTF-8 is then reported as ANRF100); with the
+    previous analysis and the edit since it, incrementally where the edit allows.
     Never raises: an internal error becomes an ANRF000 finding."""
-    from checkers import check_document
+    from checkers import check_in_context
 
     started = time.perf_counter()
+    if previous is not None and previous.state is not None and edit is not None and isinstance(text, str):
+        found = _recheck(previous, edit, text)
+        if found is not None:
+            findings = [f for f in found.findings if f.code not in settings.ignore]
+            return Analysis(uri, version, found.doc, findings, TextPositions(found.doc.source, encoding), time.perf_counter() - started,
+                            incremental=True, state=found)
     path = uri_to_display_path(uri)
+    unfiltered = context = None
     if len(text) > settings.max_file_bytes:
         doc = _placeholder(path, text if isinstance(text, str) else text.decode("utf-8", "replace"), f"document is larger than the {settings.max_file_size_mb:g} MiB limit "
                            "(setting maxFileSizeMb); not checked")
@@ -68,13 +85,39 @@ def analyze(uri: str, version: int | None, text: str | bytes, settings: Settings
         try:
             with gc_paused():  # one pause for load and check (see gc_paused)
                 doc = load_document(text, path)
-                findings = [f for f in check_document(doc) if f.code not in settings.ignore]
+                unfiltered, context = check_in_context(doc)
+                findings = [f for f in unfiltered if f.code not in settings.ignore]
         except Exception as exc:
             log.exception("internal error while checking %s", uri)
             doc = _placeholder(path, text if isinstance(text, str) else text.decode("utf-8", "replace"), f"internal error while checking this document: {type(exc).__name__}: {exc}")
             findings = list(doc.findings)
-    return Analysis(uri, version, doc, findings, TextPositions(doc.source, encoding), time.perf_counter() - started)
+            unfiltered = context = None
+    return Analysis(uri, version, doc, findings, TextPositions(doc.source, encoding), time.perf_counter() - started,
+                    unfiltered=unfiltered, context=context)
 
+
+def _recheck(previous: Analysis, edit: Any, text: str) -> Any:
+    from checkers.incremental import recheck
+
+    try:
+        return recheck(previous.state, edit, text)
+    except Exception:  # never worse than a full check
+        log.exception("incremental check of %s failed; checking it in full", previous.uri)
+        return None
+
+
+def prepare_incremental(analysis: Analysis) -> None:
+    """Build the state the next edit's incremental check starts from (in a worker thread, after the result is out)."""
+    from checkers.incremental import prepare
+
+    if analysis.unfiltered is None or analysis.context is None:
+        return
+    try:
+        analysis.state = prepare(analysis.doc, analysis.unfiltered, analysis.context)
+    except Exception:
+        log.exception("preparing the incremental check of %s failed", analysis.uri)
+    finally:
+        analysis.unfiltered = analysis.context = None  # the context holds the graph and columns: free them
 
 def _placeholder(path: str, text: str, message: str) -> Document:
     """A document that is not analysed: one ANRF000 finding at the start, no tree."""
@@ -99,6 +142,24 @@ class _Entry:
     waiting: bool = False  # `task` is in its debounce sleep
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     closed: bool = False
+    # (version, the edit that made it from the version before; None: unknown) since `latest`
+    edits: list[tuple[int | None, Any]] = field(default_factory=list)
+    preparing: asyncio.Future | None = None  # `latest`'s incremental state being built
+
+    def edit_since(self, base: Analysis | None, version: int | None) -> Any:
+        """The one edit from `base`'s text to `version`'s, when every step of the way is known."""
+        if base is None or base.version is None or version is None:
+            return None
+        total = None
+        for v, edit in self.edits:
+            if v is None or v <= base.version:
+                continue
+            if v > version:
+                break
+            if edit is None:
+                return None
+            total = edit if total is None else total.then(edit)
+        return total
 
 
 class Analyzer:
@@ -130,8 +191,8 @@ class Analyzer:
     def version(self, uri: str) -> int | None:
         return self._entries[uri].version
 
-    def changed(self, uri: str, version: int | None, text: str) -> None:
-        """A new version of `uri` (didOpen/didChange): schedule its analysis."""
+    def changed(self, uri: str, version: int | None, text: str, edit: Any = None) -> None:
+        """A new version of `uri` (didOpen/didChange, with the edit that made it when known): schedule its analysis."""
         now = time.monotonic()
         entry = self._entries.get(uri)
         if entry is None:
@@ -140,6 +201,7 @@ class Analyzer:
         else:
             quiet = now - entry.last_change
             entry.version, entry.text = version, text
+            entry.edits.append((version, edit))
             debounce = self._settings().debounce_ms / 1000
             delay = 0.0 if quiet >= debounce else debounce
             if entry.task is not None and entry.waiting:
@@ -196,12 +258,20 @@ class Analyzer:
             if entry.closed or entry.version != version:
                 return  # superseded while waiting
             loop = asyncio.get_running_loop()
+            if entry.preparing is not None:
+                await entry.preparing  # the previous analysis' incremental state (started right after its result)
+            base = entry.latest
             result = await loop.run_in_executor(
-                self._executor, analyze, uri, version, entry.text, self._settings(), self._encoding()
+                self._executor, analyze, uri, version, entry.text, self._settings(), self._encoding(), base, entry.edit_since(base, version)
             )
         if entry.closed or entry.version != version:
             log.debug("dropped the analysis of %s version %s: superseded", uri, version)
             return
         entry.latest = result
-        log.debug("checked %s version %s in %.0f ms", uri, version, result.seconds * 1000)
+        entry.edits = [(v, e) for v, e in entry.edits if v is None or version is None or v > version]
+        log.debug("checked %s version %s in %.0f ms%s", uri, version, result.seconds * 1000, " (incremental)" if result.incremental else "")
         self._on_result(result)
+        if result.state is None and result.unfiltered is not None:
+            entry.preparing = loop.run_in_executor(self._executor, prepare_incremental, result)
+        else:
+            entry.preparing = None

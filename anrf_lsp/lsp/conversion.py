@@ -15,8 +15,6 @@ from typing import Any
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from anrf_lsp import pipeline
-
 from . import files
 
 IMPORT_PYTHON_COMMAND = "anrf.importPython"
@@ -29,6 +27,8 @@ def register(server: Any) -> None:
 
     async def import_python(*args: Any) -> dict[str, Any]:
         """A Python file (its URI, or {"uri"}) as a new ANRF document beside it."""
+        from anrf_lsp import pipeline
+
         uri, path = _target(args, IMPORT_PYTHON_COMMAND)
         text = await server.off_loop(_text, server, uri, path)
         doc = await server.off_loop(_import, text, path)
@@ -38,6 +38,8 @@ def register(server: Any) -> None:
 
     async def export_python(*args: Any) -> dict[str, Any]:
         """An ANRF document (its URI, or {"uri"}) as a new Python file beside it."""
+        from anrf_lsp import pipeline
+
         uri, path = _target(args, EXPORT_PYTHON_COMMAND)
         text = await server.off_loop(_text, server, uri, path)
         source = await server.off_loop(_export, text, str(path))
@@ -60,6 +62,8 @@ def _target(args: tuple[Any, ...], command: str) -> tuple[str, Path]:
 
 def _text(server: LanguageServer, uri: str, path: Path) -> str:
     """The open buffer's text, else the file's (UTF-8)."""
+    from anrf_lsp import pipeline
+
     doc = server.workspace.text_documents.get(uri)
     return doc.source if doc is not None else pipeline.read_source(path, MAX_SOURCE_BYTES)
 
@@ -91,6 +95,8 @@ def _export(text: str, path: str) -> str:
 
 def _free(path: Path, server: LanguageServer) -> Path:
     """`path`, or `<stem>-2<suffix>`, ...: never a file on disk or open in the editor (the pipeline's naming policy)."""
+    from anrf_lsp import pipeline
+
     try:
         return pipeline.free_path(path, {p for u in server.workspace.text_documents if (p := to_fs_path(u))})
     except FileExistsError as exc:

@@ -13,11 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from anrf_lsp import pipeline
-from anrf_lsp.remote import RemoteClient, RemoteError
 from anrf_lsp.settings import RemoteServer, Settings
+
+if TYPE_CHECKING:  # the pipeline and its intent schema load on first use, not before `initialize` is answered
+    from anrf_lsp import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class ModelHost:
 
     async def analyze_intent(self, text: str, reference: str, device: str, remote: RemoteServer | None = None) -> Any:
         """The StructuredIntent of `text`; loading (first use) and inference, or the remote call, run in a worker thread."""
+        from anrf_lsp.remote import RemoteClient
+
         loop = asyncio.get_running_loop()
         if remote is not None and remote.url:
             client = RemoteClient(remote.url, remote.api_key, remote.timeout_s)
@@ -70,6 +73,8 @@ class ModelHost:
         with `cancelled` polled by the decoder at every token, or by the remote server. Raises GenerationRefused
         (also for the server's 422: declined), GenerationCancelled, ModelNotFound or RemoteError. `force`: the best
         guess instead of declining."""
+        from anrf_lsp import pipeline
+        from anrf_lsp.remote import RemoteClient, RemoteError
         from models.generator import GenerationCancelled
 
         if settings.server.url:

@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from anrf_lsp import __version__, pipeline
+from anrf_lsp import __version__
 from anrf_lsp.settings import Settings, SettingsError, from_environment, redacted, section_of
 
 from . import conversion, convert, logs, textsync, workflow
@@ -338,24 +338,23 @@ def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) ->
 def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     changes = list(params.content_changes)
+    resynced = False
     if uri in ls.desynced:  # only a whole-document change brings the text back
         whole = [i for i, c in enumerate(changes) if isinstance(c, types.TextDocumentContentChangeWholeDocument)]
         if not whole:
             return
         ls.desynced.discard(uri)
-        text, changes = changes[whole[-1]].text, changes[whole[-1] + 1 :]
+        text, changes, resynced = changes[whole[-1]].text, changes[whole[-1] + 1 :], True
     elif uri in ls.analyzer:
         text = ls.analyzer.text(uri)
     else:
         return
-    encoding = ls.position_encoding()
     try:
-        for change in changes:
-            text = textsync.apply_change(text, change, encoding)
+        text, edit = textsync.apply_changes(text, changes, ls.position_encoding())
     except textsync.OutOfSync as exc:
         ls.lost_sync(uri, str(exc))
         return
-    ls.analyzer.changed(uri, params.text_document.version, text)
+    ls.analyzer.changed(uri, params.text_document.version, text, None if resynced else edit)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -588,6 +587,8 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
 
 
 def _analyze_file(uri: str, settings: Settings) -> Analysis:
+    from anrf_lsp import pipeline
+
     from .analysis import analyze, uri_to_display_path
 
     path = uri_to_display_path(uri)

@@ -12,6 +12,8 @@ import re
 
 from lsprotocol import types
 
+from anrf_lsp.format.incremental import Edit
+
 from .positions import column_offset
 
 
@@ -41,6 +43,22 @@ MAX_UINTEGER = 2**31 - 1  # LSP positions are uintegers
 def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
     """The text after one LSP content change (ranged or whole-document); OutOfSync for a range no
     editor can have applied (a negative or out-of-range position, an end before its start)."""
+    return apply_changes(text, [change], encoding)[0]
+
+
+def apply_changes(text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str) -> tuple[str, Edit | None]:
+    """The text after a didChange's changes, and the one edit they make together (None: a whole-document change)."""
+    total: Edit | None = None
+    whole = False
+    for change in changes:
+        text, edit = _apply(text, change, encoding)
+        whole = whole or edit is None
+        if edit is not None:
+            total = edit if total is None else total.then(edit)
+    return text, None if whole else total
+
+
+def _apply(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> tuple[str, Edit | None]:
     if isinstance(change, types.TextDocumentContentChangePartial):
         for pos in (change.range.start, change.range.end):
             if not (0 <= pos.line <= MAX_UINTEGER and 0 <= pos.character <= MAX_UINTEGER):
@@ -49,8 +67,8 @@ def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encodi
             raise OutOfSync("a change whose range ends before it starts")
         start = offset_at(text, change.range.start, encoding)
         end = max(start, offset_at(text, change.range.end, encoding))
-        return text[:start] + change.text + text[end:]
-    return change.text
+        return text[:start] + change.text + text[end:], Edit(start, end, start + len(change.text))
+    return change.text, None
 
 
 def position_at(text: str, offset: int, encoding: str) -> types.Position:

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
-from anrf_lsp import pipeline
 from anrf_lsp.language import intent_comments, intent_links
 from anrf_lsp.language.intent_comments import Intent
 from anrf_lsp.language.intent_links import Link
@@ -447,6 +446,7 @@ class Workflow:
         return str(exc)
 
     async def _generate(self, job: Job, request: Request, started: float) -> dict[str, Any]:
+        from anrf_lsp import pipeline
         from models.generator import GenerationCancelled
 
         settings = self.host.settings()
@@ -515,6 +515,8 @@ class Workflow:
         """`<workspace>/anrf/<name>.anrf.json` (a regenerated file: beside the old one, under its base name), by the
         pipeline's naming policy; files open in the editor or being created count as taken."""
         from pygls.uris import to_fs_path
+
+        from anrf_lsp import pipeline
 
         if request.regenerate and request.uri and (old := to_fs_path(request.uri)):
             folder, stem = Path(old).parent, re.sub(r"-\d+$", "", Path(old).name.removesuffix(intent_links.SUFFIX))
@@ -595,6 +597,7 @@ class Workflow:
     async def feedback(self, args: tuple[Any, ...], accepted: bool) -> dict[str, Any]:
         """Accept / Reject a generated file: a JSON line in `<data dir>/feedback.jsonl`, or POST /feedback in remote mode
         (locally too when the service cannot take it). An edited file is sent as the correction."""
+        from anrf_lsp import pipeline
         from anrf_lsp.remote import RemoteClient, RemoteError
 
         first = args[0] if args else None
@@ -653,6 +656,7 @@ def _reading(structured: dict[str, Any] | None) -> str | None:
     """What a structured intent asks for, in words (None when it cannot be read)."""
     from pydantic import ValidationError
 
+    from anrf_lsp import pipeline
     from anrf_lsp.intent.schema import StructuredIntent
 
     if not structured or structured.get("target") is None:
