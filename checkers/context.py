@@ -62,6 +62,7 @@ class CheckContext:
         self.doc = doc
         self.model: Anrf = doc.model
         self.column = Columns()
+        self.memo: dict[str, Any] = {}  # results a check group computes once and others reuse (e.g. function costs)
         # Read the shared columns now, newest objects first: the execution layer was validated
         # last, so more of it is still in the CPU cache than of the semantic layer.
         for items in (self.model.execution.edges, self.model.execution.nodes, self.model.semantic.edges, self.model.semantic.nodes):
@@ -122,13 +123,6 @@ class CheckContext:
                     lists.setdefault(ref, []).append(i)
             out = lists
         return out
-
-    @cached_property
-    def function_costs(self) -> list[Any]:
-        """Estimated cost of every function, in document order (checkers/intent.py's FunctionCost)."""
-        from .intent import estimate_functions
-
-        return estimate_functions(self.graph) if self.is_graph else []
 
     @property
     def is_graph(self) -> bool:

@@ -39,7 +39,7 @@ from anrf_lsp.format.model import Anrf
 from . import check_in_context
 from .context import CheckContext
 from .examples import EXAMPLES_PROPERTY
-from .intent import FunctionCost, performance
+from .intent import FunctionCost, function_costs, performance
 
 # Findings about a whole list say something about every component at once: not incremental.
 _WHOLE_LIST = {("ANRF301", "/execution/nodes"), ("ANRF106", "/execution/nodes")}
@@ -165,7 +165,7 @@ def prepare(doc: Document, findings: list[Finding], ctx: CheckContext | None) ->
         if perf:
             costs = {}
             nodes = partition.component[("execution", "nodes")]
-            for cost in ctx.function_costs:
+            for cost in function_costs(ctx):
                 costs.setdefault(nodes[ctx.exec_index[cost.entry]], []).append(cost)
         return State(doc, layout, partition, findings, by_component, header, costs, dict(ctx.exec_index), _header_tree(model))
 
@@ -214,7 +214,7 @@ def _recheck(state: State, edit: Edit, new_text: str) -> State | None:
     costs, perf = state.costs, []
     if costs is not None:
         assert shard_ctx is not None
-        costs = {**costs, component: list(shard_ctx.function_costs)}
+        costs = {**costs, component: list(function_costs(shard_ctx))}
         ordered = sorted((cost for cs in costs.values() for cost in cs), key=lambda cost: state.exec_index[cost.entry])
         perf = list(performance(_HeaderContext(doc, state.exec_index), ordered))
     findings = [*header, *perf, *(f for fs in by_component.values() for f in fs)]

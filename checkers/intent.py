@@ -110,7 +110,7 @@ def check(ctx: CheckContext) -> Iterable[Finding]:
         if kind is None:
             continue  # missing type: ANRF101
         if kind == "performance":
-            yield from _performance(ctx, constraint, path, ctx.function_costs)
+            yield from _performance(ctx, constraint, path, function_costs(ctx))
         elif kind == "security" and _NO_IO.search(_text(constraint)):
             continue  # the v1 operation set has no I/O: verified trivially
         elif kind == "safety" and _EMPTY.search(_text(constraint)):
@@ -132,6 +132,13 @@ _NO_IO = re.compile(
     r"\b(network|internet|https?|urls?|sockets?|files?|file ?system|disks?|i/o|io|storage|subprocess(es)?|shell)\b", re.IGNORECASE
 )
 _EMPTY = re.compile(r"\b(empty|zero[- ]length|no elements)\b", re.IGNORECASE)
+
+
+def function_costs(ctx: CheckContext) -> list[FunctionCost]:
+    """Every function's estimated cost, in document order, computed once per context."""
+    if "function_costs" not in ctx.memo:
+        ctx.memo["function_costs"] = estimate_functions(ctx.graph) if ctx.is_graph else []
+    return ctx.memo["function_costs"]
 
 
 def performance(ctx: Any, costs: list[FunctionCost]) -> Iterator[Finding]:
