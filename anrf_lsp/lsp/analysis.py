@@ -177,6 +177,7 @@ class Analyzer:
         self._encoding = encoding
         self._on_result = on_result
         self._entries: dict[str, _Entry] = {}
+        self.counts = {"incremental": 0, "full": 0}  # analyses delivered, by kind (anrf.status)
 
     def __contains__(self, uri: str) -> bool:
         return uri in self._entries
@@ -268,6 +269,7 @@ class Analyzer:
             log.debug("dropped the analysis of %s version %s: superseded", uri, version)
             return
         entry.latest = result
+        self.counts["incremental" if result.incremental else "full"] += 1
         entry.edits = [(v, e) for v, e in entry.edits if v is None or version is None or v > version]
         log.debug("checked %s version %s in %.0f ms%s", uri, version, result.seconds * 1000, " (incremental)" if result.incremental else "")
         self._on_result(result)

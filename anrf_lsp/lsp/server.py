@@ -579,6 +579,7 @@ def status(ls: AnrfLanguageServer, *args: Any) -> dict[str, Any]:
             {"uri": uri, "version": ls.analyzer.version(uri), "length": len(ls.analyzer.text(uri))} for uri in ls.analyzer.uris()
         ],
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
+        "checks": dict(ls.analyzer.counts),  # how many analyses were incremental (an edit inside one item) or full
         "idleCollections": ls.idle_gc.collections,
         "models": ls.models.status(),
         "generations": ls.workflow.running(),
