@@ -3,6 +3,11 @@
 Target (issue 2): 10k nodes in under 200 ms on one core, and near-linear growth
 (log-log slope at most 1.15 between 10k and 100k).
 
+Then incremental re-checks (issue 18): 20 edits of a variable's name at places spread down
+the execution layer, each re-checked from the previous state (checkers/incremental.py), next to
+the full load + check of the same text measured in the same run; and the one-off cost of
+preparing the state after a full check (done off the event loop, after the result is out).
+
     python benchmarks/bench_check.py [--sizes 1000 10000 100000] [--repeat 5] [--json]
 """
 
@@ -18,8 +23,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from stats import percentile
+
+from anrf_lsp.format.document import load_document
+from anrf_lsp.format.incremental import Edit
 from benchmarks.generate import make_text
-from checkers import check_text
+from checkers import check_in_context, check_text
+from checkers.incremental import prepare, recheck
 
 
 def measure(data: bytes, repeat: int) -> tuple[list[float], int]:
@@ -30,6 +40,35 @@ def measure(data: bytes, repeat: int) -> tuple[list[float], int]:
         findings = len(check_text(data))
         times.append(time.perf_counter() - start)
     return times, findings
+
+
+def measure_incremental(size: int, edits: int = 20) -> dict:
+    """Full load + check, prepare, then `edits` incremental re-checks of a variable's name spread down the document."""
+    text = make_text(size, True)
+    start = time.perf_counter()
+    doc = load_document(text)
+    findings, ctx = check_in_context(doc)
+    full_ms = (time.perf_counter() - start) * 1e3
+    start = time.perf_counter()
+    state = prepare(doc, findings, ctx)
+    prepare_ms = (time.perf_counter() - start) * 1e3
+    assert state is not None
+    old = '"name": "total"'
+    places, at = [], text.find(old)
+    while at >= 0:
+        places.append(at)
+        at = text.find(old, at + 1)
+    chosen = sorted(places[k * len(places) // edits] for k in range(edits))
+    times = []
+    for k, i in enumerate(reversed(chosen)):  # from the end: the offsets before each edit stay valid
+        new = f'"name": "total_{k}"'
+        text = text[:i] + new + text[i + len(old):]
+        start = time.perf_counter()
+        state = recheck(state, Edit(i, i + len(old), i + len(new)), text)
+        times.append((time.perf_counter() - start) * 1e3)
+        assert state is not None, "an edit inside an item fell back to a full check"
+    return {"exec_nodes": size, "full_ms": full_ms, "prepare_ms": prepare_ms, "edit_p50_ms": statistics.median(times),
+            "edit_p95_ms": percentile(times, 95), "edit_max_ms": max(times)}
 
 
 def main() -> int:
@@ -57,12 +96,17 @@ def main() -> int:
         slope = math.log(by_size[100000] / by_size[10000]) / math.log(10) if {10000, 100000} <= set(by_size) else None
         summary[variant] = {"ms_10k": by_size.get(10000), "loglog_slope_10k_100k": slope}
 
+    incremental = [measure_incremental(size) for size in args.sizes]
     if args.json:
-        print(json.dumps({"rows": rows, "summary": summary}, indent=2))
+        print(json.dumps({"rows": rows, "summary": summary, "incremental": incremental}, indent=2))
         return 0
     print(f"{'document':>15} {'exec nodes':>10} {'size':>9} {'findings':>8} {'min ms':>9} {'median ms':>10}")
     for r in rows:
         print(f"{r['variant']:>15} {r['exec_nodes']:>10} {r['bytes'] / 1e6:>7.1f}MB {r['findings']:>8} {r['min_ms']:>9.1f} {r['median_ms']:>10.1f}")
+    print(f"\n{'exec nodes':>10} {'full ms':>8} {'prepare ms':>11} {'edit p50 ms':>12} {'edit p95 ms':>12} {'full/edit p50':>14}")
+    for r in incremental:
+        print(f"{r['exec_nodes']:>10} {r['full_ms']:>8.1f} {r['prepare_ms']:>11.1f} {r['edit_p50_ms']:>12.2f} {r['edit_p95_ms']:>12.2f} "
+              f"{r['full_ms'] / r['edit_p50_ms']:>13.0f}x")
     for variant, s in summary.items():
         if s["ms_10k"] is not None:
             verdict = "OK" if s["ms_10k"] < 200 else "MISSED"

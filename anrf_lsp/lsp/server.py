@@ -149,6 +149,7 @@ class AnrfLanguageServer(LanguageServer):
         self.analyzer = Analyzer(self.check_executor, lambda: self.settings, self.position_encoding, self._on_analysis)
         self.workspace_files = WorkspaceFiles()
         self.desynced: set[str] = set()  # ANRF documents whose text the server lost track of (`lost_sync`)
+        self.line_anchors: dict[str, textsync.Anchor] = {}  # per document: where the last change's line starts
         self.idle_gc = IdleCollector()
         self.models = ModelHost(ThreadPoolExecutor(max_workers=1, thread_name_prefix="anrf-model"))
         self.workflow = Workflow(self, WorkflowHost(
@@ -172,6 +173,7 @@ class AnrfLanguageServer(LanguageServer):
             if not self.pull_diagnostics:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         self.desynced.add(uri)
+        self.line_anchors.pop(uri, None)
         name = uri.rsplit("/", 1)[-1]
         log.error("lost sync with the editor for %s: %s", uri, why)
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=(
@@ -327,6 +329,7 @@ def did_change_folders(ls: AnrfLanguageServer, params: types.DidChangeWorkspaceF
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: AnrfLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     doc = params.text_document
+    ls.line_anchors.pop(doc.uri, None)
     if is_anrf_document(doc.uri, doc.language_id) or doc.uri in ls.desynced:
         ls.desynced.discard(doc.uri)
         ls.analyzer.changed(doc.uri, doc.version, doc.text)
@@ -350,7 +353,8 @@ def did_change(ls: AnrfLanguageServer, params: types.DidChangeTextDocumentParams
     else:
         return
     try:
-        text, edit = textsync.apply_changes(text, changes, ls.position_encoding())
+        text, edit, ls.line_anchors[uri] = textsync.apply_changes(text, changes, ls.position_encoding(),
+                                                                   (0, 0) if resynced else ls.line_anchors.get(uri, (0, 0)))
     except textsync.OutOfSync as exc:
         ls.lost_sync(uri, str(exc))
         return
@@ -366,6 +370,7 @@ def did_save(ls: AnrfLanguageServer, params: types.DidSaveTextDocumentParams) ->
 def did_close(ls: AnrfLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.desynced.discard(uri)
+    ls.line_anchors.pop(uri, None)
     if uri in ls.analyzer:
         ls.analyzer.closed(uri)
         if not ls.pull_diagnostics:

@@ -3,7 +3,10 @@
 pygls rebuilds a document from its split lines on every change (a Python loop
 over every line, on the event loop); for a 4 MB ANRF file that is tens of
 milliseconds per keystroke. Here a change costs one C-speed scan to the edited
-line and one string splice.
+line and one string splice, and the scan starts from an *anchor*: the start of the
+line the previous change was on (still valid after it, as nothing before it moved).
+Typing stays near one place, so a keystroke at line 1,500,000 of a 45 MB document
+scans a few lines, not the document.
 """
 
 from __future__ import annotations
@@ -17,17 +20,31 @@ from anrf_lsp.format.incremental import Edit
 from .positions import column_offset
 
 
-def line_start(text: str, line: int) -> int:
-    """Offset of the start of `line` (the end of the text when it has fewer lines).
-    One regex match runs the scan in C (about 10 ms at line 140,000)."""
+Anchor = tuple[int, int]  # (line, offset of its start) in one text
+_BACK_SCAN = 10_000  # lines scanned backwards from an anchor before starting from the top instead
+
+
+def line_start(text: str, line: int, anchor: Anchor = (0, 0)) -> int:
+    """Offset of the start of `line` (the end of the text when it has fewer lines), counted from
+    `anchor`. One regex match runs the scan in C (about 10 ms for 140,000 lines)."""
     if line <= 0:
         return 0
-    m = re.compile(r"(?:[^\n]*\n){" + str(line) + "}").match(text)
+    from_line, offset = anchor
+    if line < from_line:
+        if from_line - line > _BACK_SCAN:
+            from_line, offset = 0, 0
+        else:
+            for _ in range(from_line - line):
+                offset = text.rfind("\n", 0, offset - 1) + 1
+            return offset
+    if line == from_line:
+        return offset
+    m = re.compile(r"(?:[^\n]*\n){" + str(line - from_line) + "}").match(text, offset)
     return m.end() if m else len(text)
 
 
-def offset_at(text: str, pos: types.Position, encoding: str) -> int:
-    start = line_start(text, pos.line)
+def offset_at(text: str, pos: types.Position, encoding: str, anchor: Anchor = (0, 0)) -> int:
+    start = line_start(text, pos.line, anchor)
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     return start + column_offset(text[start:end], pos.character, encoding)
@@ -46,29 +63,33 @@ def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encodi
     return apply_changes(text, [change], encoding)[0]
 
 
-def apply_changes(text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str) -> tuple[str, Edit | None]:
-    """The text after a didChange's changes, and the one edit they make together (None: a whole-document change)."""
+def apply_changes(text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str,
+                  anchor: Anchor = (0, 0)) -> tuple[str, Edit | None, Anchor]:
+    """The text after a didChange's changes, the one edit they make together (None: a whole-document
+    change), and the anchor for the next change (see the module docstring)."""
     total: Edit | None = None
     whole = False
     for change in changes:
-        text, edit = _apply(text, change, encoding)
+        text, edit, anchor = _apply(text, change, encoding, anchor)
         whole = whole or edit is None
         if edit is not None:
             total = edit if total is None else total.then(edit)
-    return text, None if whole else total
+    return text, None if whole else total, anchor
 
 
-def _apply(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> tuple[str, Edit | None]:
+def _apply(text: str, change: types.TextDocumentContentChangeEvent, encoding: str, anchor: Anchor) -> tuple[str, Edit | None, Anchor]:
     if isinstance(change, types.TextDocumentContentChangePartial):
         for pos in (change.range.start, change.range.end):
             if not (0 <= pos.line <= MAX_UINTEGER and 0 <= pos.character <= MAX_UINTEGER):
                 raise OutOfSync(f"a change at line {pos.line}, character {pos.character}")
         if (change.range.end.line, change.range.end.character) < (change.range.start.line, change.range.start.character):
             raise OutOfSync("a change whose range ends before it starts")
-        start = offset_at(text, change.range.start, encoding)
-        end = max(start, offset_at(text, change.range.end, encoding))
-        return text[:start] + change.text + text[end:], Edit(start, end, start + len(change.text))
-    return change.text, None
+        line = change.range.start.line
+        here = (line, line_start(text, line, anchor))  # valid after the change too: nothing before it moves
+        start = offset_at(text, change.range.start, encoding, here)
+        end = max(start, offset_at(text, change.range.end, encoding, here))
+        return text[:start] + change.text + text[end:], Edit(start, end, start + len(change.text)), here
+    return change.text, None, (0, 0)
 
 
 def position_at(text: str, offset: int, encoding: str) -> types.Position:
