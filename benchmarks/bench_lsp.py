@@ -10,7 +10,9 @@
 
 Targets (issue 18): edit -> diagnostics p95 < 50 ms at 10k nodes and < 300 ms at
 100k (edits inside an item); open of a 10k-node document < 300 ms; cold spawn ->
-initialize answered < 400 ms.
+initialize answered < 400 ms; server RSS with both models loaded and a 10k-node document
+open < 400 MB (`--rss`: the intent model and the generator load through anrf.analyzeIntent
+and anrf.generate in a temporary workspace).
 
     python benchmarks/bench_lsp.py [--sizes 1000 10000 100000] [--edits 30] [--json]
 
@@ -176,13 +178,55 @@ async def _edits(client: Client, uri: str, version: int, original: str, line_no:
     return version
 
 
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+
+async def rss_with_models() -> dict:
+    """Server RSS: started, with a 10k-node document open, then with both models loaded."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as root:
+        client = Client()
+        await client.lsp.start_io(*SERVER)
+        await client.lsp.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=Path(root).as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=Path(root).as_uri(), name="bench")]))
+        client.lsp.initialized(types.InitializedParams())
+        pid = client.lsp._server.pid  # type: ignore[union-attr]
+        out = {"started_mib": _rss_mib(pid)}
+        uri = (Path(root) / "doc_10000.anrf.json").as_uri()
+        fut = client.expect(uri, 1)
+        client.lsp.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=make_text(10000, False))))
+        await asyncio.wait_for(fut, 120)
+        await asyncio.sleep(1.0)  # the incremental state is prepared after the result is out
+        out["document_mib"] = _rss_mib(pid)
+        source = Path(root) / "tool.py"
+        source.write_text("# anrf: a function that reverses a string\n")
+        arg = {"text": "a function that reverses a string", "uri": source.as_uri(), "line": 0}
+        await client.lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.analyzeIntent", arguments=[arg]))
+        result = await client.lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.generate", arguments=[arg]))
+        status = await client.lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
+        out["generated"] = bool(result and result.get("uri"))
+        out["loaded"] = sorted(name for name, info in status["models"].items() if info)
+        out["models_mib"] = _rss_mib(pid)
+        await _stop(client)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--rss", action="store_true", help="also measure the server's memory with both models loaded")
     args = parser.parse_args()
     result = asyncio.run(bench(args.sizes, args.edits))
+    if args.rss:
+        result["rss"] = asyncio.run(rss_with_models())
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -203,6 +247,11 @@ def main() -> int:
         if d["exec_nodes"] == 10000 and d["edit_at"] == "item":
             verdict = "OK" if d["open_ms"] < 300 else "MISSED"
             print(f"10k nodes: open -> publishDiagnostics {d['open_ms']:.1f} ms (target < 300 ms): {verdict}")
+    if "rss" in result:
+        r = result["rss"]
+        verdict = "OK" if r["models_mib"] < 400 else "MISSED"
+        print(f"server RSS: started {r['started_mib']:.0f} MiB, 10k-node document open {r['document_mib']:.0f} MiB, "
+              f"models loaded ({'+'.join(r['loaded'])}) {r['models_mib']:.0f} MiB (target < 400 MiB with both): {verdict}")
     verdict = "OK" if result["start_to_initialized_ms"] < 400 else "MISSED"
     print(f"cold spawn -> initialize answered {result['start_to_initialized_ms']:.1f} ms (target < 400 ms): {verdict}")
     return 0
