@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -192,3 +193,21 @@ def test_the_bench_document_of_ten_thousand_nodes_stays_incremental():
         assert state is not None, k
         start = edit.new_end
     assert _dicts(state.findings) == _dicts(check_text(text))
+
+
+def test_quick_fixes_vetted_incrementally_are_the_ones_a_full_check_vets():
+    from anrf_lsp.language.quickfix import incremental_checker, quick_fixes
+
+    text = make_text(2000, dead_code=True)
+    i = text.index('"operation": "mod"', len(text) // 2)
+    text = text[:i] + '"operation": "mdo"' + text[i + len('"operation": "mod"'):]
+    state = _state(text)
+    assert state is not None
+    check = incremental_checker(state)
+    targets = [f for f in state.findings if f.code == "ANRF205"] + [f for f in state.findings if f.code == "ANRF106"][:2]
+    assert {f.code for f in targets} == {"ANRF205", "ANRF106"}
+    for f in targets:
+        full = quick_fixes(state.doc, f.code, f.pointer, f.data)
+        fast = quick_fixes(state.doc, f.code, f.pointer, f.data, check)
+        assert [(q.title, q.edits) for q in fast] == [(q.title, q.edits) for q in full]
+    assert any(q.title == "Change to 'mod'" for f in targets for q in quick_fixes(state.doc, f.code, f.pointer, f.data, check))

@@ -87,9 +87,11 @@ class Layout:
     def of(cls, doc: Document) -> Layout | None:
         """The layout of a valid document, read from its (lazy) source map: one pass over its lists."""
 
-        source = doc.source
-        if doc.model is None or not doc.syntax_ok or source.root is None or doc.text[source.root.start] != "{":
+        if doc.model is None or not doc.syntax_ok or doc.source.root is None or doc.text[doc.source.root.start] != "{":
             return None
+        # A source map of its own: the document's is shared with the feature thread, and lazy indexes are not
+        # safe to build from two threads at once.
+        source = SourceMap(doc.text, doc.source.root)
         objects: dict[Path, tuple[Span, dict[str, Member]]] = {}
         for path in _OBJECTS:
             container = source.children(path)
@@ -137,7 +139,7 @@ class Layout:
             items[path] = (span(whole), starts, ends)
         return Layout(objects, items)
 
-    def source_map(self, text: str, checkpoints: tuple[list[int], list[int], list[int]]) -> SourceMap:
+    def source_map(self, text: str, checkpoints: list[tuple[int, int, int]]) -> SourceMap:
         """A source map of `text` that knows these spans (locating an item, or anything in one, reads no other
         item) and the given line checkpoints."""
         root = self.objects[()][0]
@@ -146,7 +148,7 @@ class Layout:
             source._index[path] = _read_object(text, whole, members)
         for path, (whole, starts, ends) in self.items.items():
             source._index[path] = _read_array(text, whole, starts, ends)
-        source._cp_offsets, source._cp_lines, source._cp_line_starts = checkpoints
+        source._checkpoints = checkpoints
         return source
 
 
@@ -167,22 +169,18 @@ def _after(offset: int, edit: Edit) -> int:
     return offset + edit.delta if offset >= edit.old_end else offset
 
 
-def _shifted_checkpoints(old: SourceMap, edit: Edit, new_text: str) -> tuple[list[int], list[int], list[int]]:
+def _shifted_checkpoints(old: SourceMap, edit: Edit, new_text: str) -> list[tuple[int, int, int]]:
     """`old`'s line checkpoints in the edited text: those before the edit stay, those on later lines move by
     the edit's length and line count."""
-    offsets, lines, line_starts, old_text = old._cp_offsets, old._cp_lines, old._cp_line_starts, old.text
-    removed = old_text.count("\n", edit.start, edit.old_end)
+    removed = old.text.count("\n", edit.start, edit.old_end)
     added = new_text.count("\n", edit.start, edit.new_end)
-    out: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for offset, line, line_start in zip(offsets, lines, line_starts):
+    out = []
+    for offset, line, line_start in list(old._checkpoints):  # one C-level copy: another thread may be adding to it
         if offset <= edit.start:
-            keep = (offset, line, line_start)
+            out.append((offset, line, line_start))
         elif line_start >= edit.old_end:
-            keep = (offset + edit.delta, line + added - removed, line_start + edit.delta)
-        else:
-            continue  # inside the edit or on its last line: recounted when asked for
-        for part, value in zip(out, keep):
-            part.append(value)
+            out.append((offset + edit.delta, line + added - removed, line_start + edit.delta))
+        # else inside the edit or on its last line: recounted when asked for
     return out
 
 

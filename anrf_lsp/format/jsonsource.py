@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from json.decoder import scanstring
@@ -303,9 +303,10 @@ class SourceMap:
         self.root = root
         self._index: dict[Path, ContainerIndex] = index if index is not None else {}
         self._lazy = index is None
-        self._cp_offsets: list[int] = [0]  # offset -> line checkpoints for `position`
-        self._cp_lines: list[int] = [0]
-        self._cp_line_starts: list[int] = [0]  # where each checkpoint's line starts (a column costs the gap, not the line)
+        # Line checkpoints for `position`: (offset, its line, where that line starts: a column costs the gap,
+        # not the line), sorted. One list of tuples, grown by `insort` (one C call), so threads reading the
+        # same document (the check thread and the feature thread) never see half of a checkpoint.
+        self._checkpoints: list[tuple[int, int, int]] = [(0, 0, 0)]
         self._line_starts: list[int] | None = None  # built on first `offset` call
 
     # -- navigation -------------------------------------------------------
@@ -443,15 +444,13 @@ class SourceMap:
         (C-speed `str.count`), so a few findings in a huge file cost little, and many findings
         on one long line (a minified document) do not each scan back to the line's start."""
         offset = max(0, min(offset, len(self.text)))
-        k = bisect_right(self._cp_offsets, offset) - 1
-        since = self._cp_offsets[k]
-        line = self._cp_lines[k] + self.text.count("\n", since, offset)
-        newline = self.text.rfind("\n", since, offset)
-        line_start = newline + 1 if newline >= 0 else self._cp_line_starts[k]
+        checkpoints = self._checkpoints
+        since, line, line_start = checkpoints[bisect_right(checkpoints, (offset, _AFTER, _AFTER)) - 1]
         if since != offset:
-            self._cp_offsets.insert(k + 1, offset)
-            self._cp_lines.insert(k + 1, line)
-            self._cp_line_starts.insert(k + 1, line_start)
+            newline = self.text.rfind("\n", since, offset)
+            line += self.text.count("\n", since, offset)
+            line_start = newline + 1 if newline >= 0 else line_start
+            insort(checkpoints, (offset, line, line_start))
         return Position(line, offset - line_start)
 
     def range(self, span: Span) -> Range:
@@ -467,6 +466,8 @@ class SourceMap:
         end = self._line_starts[line + 1] - 1 if line + 1 < len(self._line_starts) else len(self.text)
         return min(start + max(position.character, 0), end)
 
+
+_AFTER = float("inf")  # sorts after any line number: the checkpoint at an offset itself is found by bisect_right
 
 _ID_KEYS = ("node_id", "edge_id", "type_id", "anrf_id", "name", "type")
 

@@ -530,8 +530,9 @@ async def code_actions(ls: AnrfLanguageServer, params: types.CodeActionParams) -
 
 
 async def _quick_fixes(ls: AnrfLanguageServer, analysis: Analysis, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
-    from anrf_lsp.language.quickfix import quick_fixes
+    from anrf_lsp.language.quickfix import full_check, incremental_checker, quick_fixes
 
+    check = incremental_checker(analysis.state) if analysis.state is not None else full_check
     caps = ls.client_capabilities.workspace
     versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
     actions: list[types.CodeAction] = []
@@ -540,7 +541,7 @@ async def _quick_fixes(ls: AnrfLanguageServer, analysis: Analysis, diagnostics: 
         payload = convert.fix_payload(diag)
         if payload is None:
             continue
-        for fix in await ls.off_loop(quick_fixes, analysis.doc, *payload):
+        for fix in await ls.off_loop(quick_fixes, analysis.doc, *payload, check):
             key = (fix.title, repr([(e.span, e.new_text) for e in fix.edits]))
             if key in seen:
                 continue  # e.g. one "rebuild symbol table" for several findings

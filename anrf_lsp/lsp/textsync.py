@@ -19,7 +19,6 @@ from anrf_lsp.format.incremental import Edit
 
 from .positions import column_offset
 
-
 Anchor = tuple[int, int]  # (line, offset of its start) in one text
 _BACK_SCAN = 10_000  # lines scanned backwards from an anchor before starting from the top instead
 
