@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from stats import percentile
 
 from anrf_lsp.format.document import load_document
-from anrf_lsp.format.incremental import Edit
+from anrf_lsp.format.edit import Edit
 from benchmarks.generate import make_text
 from checkers import check_in_context, check_text
 from checkers.incremental import prepare, recheck

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from anrf_lsp.format.document import Document, gc_paused, load_document
+from anrf_lsp.format.edit import Edit
 from anrf_lsp.format.findings import MAX_FINDINGS, Finding, Position, Range, Related
-from anrf_lsp.format.incremental import ITEM_LISTS, Edit, Layout, splice
+from anrf_lsp.format.incremental import ITEM_LISTS, Layout, splice
 from anrf_lsp.format.jsonsource import Path
 from anrf_lsp.format.model import Anrf
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anrf_lsp.format.document import load_document
-from anrf_lsp.format.incremental import Edit, edit_between
+from anrf_lsp.format.edit import Edit, edit_between
 from benchmarks.generate import make_document, make_text
 from checkers import check_in_context, check_text
 from checkers.incremental import State, prepare, recheck

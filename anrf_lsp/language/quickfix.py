@@ -97,7 +97,7 @@ def full_check(text: str, edits: list[TextEdit]) -> list[Finding]:
 def incremental_checker(state: Any) -> Checker:
     """A checker that re-checks from a document's incremental state (checkers/incremental.py) where one edit
     inside an item allows it: vetting a fix on a 100k-node document then costs milliseconds, not seconds."""
-    from anrf_lsp.format.incremental import Edit
+    from anrf_lsp.format.edit import Edit
     from checkers.incremental import recheck
 
     def check(text: str, edits: list[TextEdit]) -> list[Finding]:

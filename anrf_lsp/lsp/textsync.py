@@ -15,7 +15,7 @@ import re
 
 from lsprotocol import types
 
-from anrf_lsp.format.incremental import Edit
+from anrf_lsp.format.edit import Edit
 
 from .positions import column_offset
 
