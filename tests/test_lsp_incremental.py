@@ -9,6 +9,7 @@ from pytest_lsp import LanguageClient
 
 from benchmarks.generate import make_text
 from checkers import check_text
+from tests.conftest import EXAMPLES
 from tests.lsp_support import diagnostics, open_doc, position_at
 
 
@@ -48,3 +49,33 @@ async def test_edits_inside_items_are_incremental_and_equal_a_full_check(client:
         assert _published(await diagnostics(client, uri, version)) == _expected(text), (old, new)
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="anrf.status"))
     assert status["checks"]["incremental"] >= 4 and status["checks"]["full"] >= 2, status["checks"]
+
+
+async def test_a_settings_change_asks_a_pulling_client_to_pull_again(tmp_path):
+    """VS Code pulls diagnostics and asks again only on edits: after settings change what the server reports, it
+    must send workspace/diagnostic/refresh (the real VS Code showed the old findings; tests/test_vscode_e2e.py)."""
+    import asyncio
+
+    from pytest_lsp import ClientServerConfig
+
+    from tests.lsp_support import initialize_params, make_client, server_config, stop_client
+
+    refreshed = asyncio.Event()
+    client = make_client({types.WORKSPACE_DIAGNOSTIC_REFRESH: lambda *_args: refreshed.set()})
+    config: ClientServerConfig = server_config()
+    await client.start_io(*config.server_command, env=config.server_env)
+    try:
+        params = initialize_params("visual_studio_code", root=tmp_path)  # as recorded from an older VS Code: add pull + refresh
+        params.capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities()
+        params.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+        await client.initialize_session(params)
+        uri = (tmp_path / "d.anrf.json").as_uri()
+        text = (EXAMPLES / "invalid" / "dangling_reference.anrf.json").read_text()
+        open_doc(client, uri, text)
+        assert "ANRF301" in {str(d.code) for d in await diagnostics(client, uri, 1)}
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"anrf": {"ignore": ["ANRF301"]}}))
+        await asyncio.wait_for(refreshed.wait(), 10)
+        assert "ANRF301" not in {str(d.code) for d in await diagnostics(client, uri, 1)}
+        await client.shutdown_session()
+    finally:
+        await stop_client(client)

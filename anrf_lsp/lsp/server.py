@@ -210,7 +210,18 @@ class AnrfLanguageServer(LanguageServer):
             self.configure_logging()
         if old != new:
             self.analyzer.recheck_all()
+            self._refresh_pulled_diagnostics()
         return True
+
+    def _refresh_pulled_diagnostics(self) -> None:
+        """A client that pulls diagnostics asks again only on edits: after a re-check for other reasons (settings),
+        ask it to (workspace/diagnostic/refresh). VS Code showed the old findings until the next keystroke."""
+        caps = self.client_capabilities.workspace
+        if self.pull_diagnostics and caps and caps.diagnostics and caps.diagnostics.refresh_support:
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception as exc:  # noqa: BLE001 - a refresh is a courtesy
+                log.debug("diagnostic refresh failed: %s", exc)
 
     def configure_logging(self) -> None:
         used = logs.configure(self.settings.log_level, self.settings.log_file, self.send_log)

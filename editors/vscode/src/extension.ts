@@ -99,6 +99,12 @@ async function startClient(context: vscode.ExtensionContext, currentSettings: ()
       // The server asks for the `anrf` section after `initialized` and when a change carries no settings.
       configuration: (params) => configurationResponse(params.items, currentSettings()),
     },
+    // Server commands run from code actions (the lightbulb) come through here, not through runCommand.
+    executeCommand: async (command, args, next) => {
+      const result: unknown = await next(command, args);
+      await saveCreated(command, result);
+      return result;
+    },
   };
   client = new LanguageClient(SECTION, "ANRF Language Server", serverOptions(launch, process.env, cwd), options);
   client.onDidChangeState((event) => {
@@ -134,6 +140,23 @@ async function stopClient(): Promise<void> {
   client = undefined;
   if (running) {
     await running.stop().catch(() => undefined);
+  }
+}
+
+const CREATING_COMMANDS = new Set(["anrf.generate", "anrf.importPython", "anrf.exportPython"]);
+
+/** A file the server created through workspace/applyEdit is only an unsaved buffer in VS Code (the edit
+ * creates it empty, then inserts the text): save it, so the new file is on disk like any other way of
+ * running the command (the CLI, Neovim) leaves it. */
+async function saveCreated(command: string, result: unknown): Promise<void> {
+  const data = (result ?? {}) as Record<string, unknown>;
+  if (!CREATING_COMMANDS.has(command) || data.created !== "workspaceEdit" || typeof data.uri !== "string") {
+    return;
+  }
+  const uri = data.uri;
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)));
+  if (doc.isDirty) {
+    await doc.save();
   }
 }
 
@@ -208,6 +231,7 @@ async function runCommand(spec: CommandSpec): Promise<void> {
     }
     // Long work (generation) reports its own work-done progress, with a Cancel button.
     const result = await execute(spec.server, args);
+    await saveCreated(spec.server, result);
     await show(spec, result);
   } catch (error) {
     if (!shownByServer(error)) {
