@@ -26,7 +26,6 @@ with a full check.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,7 @@ from anrf_lsp.format.document import Document, gc_paused, load_document
 from anrf_lsp.format.edit import Edit
 from anrf_lsp.format.findings import MAX_FINDINGS, Finding, Position, Range, Related
 from anrf_lsp.format.incremental import ITEM_LISTS, Layout, splice
-from anrf_lsp.format.jsonsource import Path
+from anrf_lsp.format.jsonsource import Path, pointer_from_path
 from anrf_lsp.format.model import Anrf
 
 from . import check_in_context
@@ -234,7 +233,7 @@ def _header_tree(model: Anrf) -> dict[str, Any]:
 
 
 def _shard(state: State, doc: Document, component: int) -> Document | None:
-    """The header plus the component's items (and symbols), loaded as a document."""
+    """The header plus the component's items, loaded as a document (no symbol table: its findings are kept)."""
     assert doc.model is not None
     tree = json.loads(json.dumps(state.header_tree))
     members = state.partition.members[component]
@@ -248,10 +247,6 @@ def _shard(state: State, doc: Document, component: int) -> Document | None:
 
 def _parts(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-
-
-def _pointer(parts: Iterable[str]) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _to_full(parts: list[str], members: dict[Path, list[int]]) -> list[str]:
@@ -285,8 +280,8 @@ def _mapped(f: Finding, shard: Document, doc: Document, members: dict[Path, list
     related = []
     for r in f.related:
         rel = _to_full(_parts(r.pointer), members)
-        related.append(Related(_pointer(rel), doc.source.range(doc.source.focus_span(tuple(rel))), r.message))
-    return Finding(f.code, f.severity, f.message, _pointer(full), doc.source.range(span), related, f.data)
+        related.append(Related(pointer_from_path(rel), doc.source.range(doc.source.focus_span(tuple(rel))), r.message))
+    return Finding(f.code, f.severity, f.message, pointer_from_path(full), doc.source.range(span), related, f.data)
 
 
 # -- moving the other findings with the text ---------------------------------------------------------

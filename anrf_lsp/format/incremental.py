@@ -6,8 +6,8 @@ spliced into a copy of the model, and the new text's source map is seeded with t
 of the old one, shifted past the edit, so locating anything costs no scan of the text.
 
 `Layout` is what carries over from version to version: the spans of the root, the two layers
-and every item of `ITEM_LISTS` (numpy arrays: shifting 100k spans is one vector add), plus the
-old source map's line checkpoints. `splice` returns None whenever the edit is not of that kind
+and every item of `ITEM_LISTS` (numpy arrays: shifting 100k spans is one vector add); the old
+source map's line checkpoints move with the edit too. `splice` returns None whenever the edit is not of that kind
 (it touches an item's brackets or spans several items, the item no longer validates, ...): the
 caller then loads the text in full, which is always right.
 """
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from .document import _BIG_EXPONENT, Document, _contains
 from .edit import Edit
-from .jsonsource import Member, Path, SourceMap, Span, _LazyArray, _LazyContainer, _LazyObject
+from .jsonsource import Member, Path, SourceMap, Span, _LazyArray, _LazyObject, _part
 from .model import Anrf, ExecEdge, ExecNode, SemanticEdge, SemanticNode
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ class Layout:
 
     @classmethod
     def of(cls, doc: Document) -> Layout | None:
-        """The layout of a valid document, read from its (lazy) source map: one pass over its lists."""
+        """The layout of a valid document, read from a lazy source map of its own: one pass over its lists."""
+        import numpy as np
 
         if doc.model is None or not doc.syntax_ok or doc.source.root is None or doc.text[doc.source.root.start] != "{":
             return None
@@ -65,7 +66,9 @@ class Layout:
             container = source.children(path)
             if container is None or container.is_object:
                 return None
-            items[path] = (container.span, *_element_spans(container))
+            assert isinstance(container, _LazyArray)  # a fresh source map's containers are lazy
+            container.span  # noqa: B018 - reads the array to its end
+            items[path] = (container.span, np.array(container._starts, dtype=np.int64), np.array(container._ends, dtype=np.int64))
         return cls(objects, items)
 
     def locate(self, edit: Edit) -> tuple[Path, int] | None:
@@ -83,7 +86,7 @@ class Layout:
         return Span(int(starts[k]), int(ends[k]))
 
     def shifted(self, edit: Edit) -> Layout:
-        """The layout of `new_text`, which is `old_text` with `edit` applied inside one item."""
+        """The layout of the text `edit` made, inside one item, from this layout's text."""
         def span(s: Span) -> Span:
             return Span(_after(s.start, edit), _after(s.end, edit) if s.end > edit.start else s.end)
 
@@ -105,22 +108,9 @@ class Layout:
         for path, (whole, members) in self.objects.items():
             source._index[path] = _read_object(text, whole, members)
         for path, (whole, starts, ends) in self.items.items():
-            source._index[path] = _read_array(text, whole, starts, ends)
+            source._index[path] = _KnownArray(text, whole, starts, ends)
         source._checkpoints = checkpoints
         return source
-
-
-def _element_spans(container: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of an array's elements (read from a lazy array's own offsets where it has them)."""
-    import numpy as np
-
-    if isinstance(container, _KnownArray):
-        return container._known_starts, container._known_ends
-    if isinstance(container, _LazyArray):
-        container.span  # noqa: B018 - reads the array to its end
-        return np.array(container._starts, dtype=np.int64), np.array(container._ends, dtype=np.int64)
-    members = container.members
-    return (np.array([m.value_span.start for m in members], dtype=np.int64), np.array([m.value_span.end for m in members], dtype=np.int64))
 
 
 def _after(offset: int, edit: Edit) -> int:
@@ -166,18 +156,13 @@ class _KnownArray(_LazyArray):
         return self._members  # type: ignore[return-value]
 
     def get(self, part: str | int) -> Member | None:
-        if isinstance(part, str):
-            part = int(part) if part.isascii() and part.isdecimal() else -1
-        if not 0 <= part < len(self._known_starts):
+        part = _part(False, part)
+        if part is None or part >= len(self._known_starts):  # type: ignore[operator]
             return None
         return Member(None, Span(int(self._known_starts[part]), int(self._known_ends[part])))
 
     def _known_start(self, part: Any) -> int | None:
         return int(self._known_starts[part]) if 0 <= part < len(self._known_starts) else None
-
-
-def _read_array(text: str, whole: Span, starts: np.ndarray, ends: np.ndarray) -> _LazyContainer:
-    return _KnownArray(text, whole, starts, ends)
 
 
 def splice(doc: Document, layout: Layout, edit: Edit, new_text: str) -> tuple[Document, Layout, Path, int] | None:

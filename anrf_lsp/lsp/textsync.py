@@ -56,16 +56,12 @@ class OutOfSync(ValueError):
 MAX_UINTEGER = 2**31 - 1  # LSP positions are uintegers
 
 
-def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
-    """The text after one LSP content change (ranged or whole-document); OutOfSync for a range no
-    editor can have applied (a negative or out-of-range position, an end before its start)."""
-    return apply_changes(text, [change], encoding)[0]
-
-
 def apply_changes(text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str,
                   anchor: Anchor = (0, 0)) -> tuple[str, Edit | None, Anchor]:
-    """The text after a didChange's changes, the one edit they make together (None: a whole-document
-    change), and the anchor for the next change (see the module docstring)."""
+    """The text after a didChange's changes (ranged or whole-document), the one edit they make together
+    (None: a whole-document change), and the anchor for the next change (see the module docstring).
+    OutOfSync for a range no editor can have applied (a negative or out-of-range position, an end
+    before its start)."""
     total: Edit | None = None
     whole = False
     for change in changes:
